@@ -1,0 +1,79 @@
+# thidua — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DATA_DIR ?= $(CURDIR)/data
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/thidua
+export DATA_DIR
+
+.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium pg-up clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) để cài đặt."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@$(PY) manage.py demo_admin
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=false PRODUCTION=true SECRET_KEY=check-only-secret-key-with-enough-length-and-entropy-1234567890 \
+	  ALLOWED_HOSTS=thidua.example $(PY) manage.py check --deploy --fail-level WARNING
+
+pg-up:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+
+# Debian's chromium for the browser tests; installed only when missing, never downloaded by playwright.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 fonts-croscore >/dev/null; }
+
+define stage
+	@start=$$(date +%s); echo "=== $(1)"; $(2); rc=$$?; end=$$(date +%s); \
+	  echo "=== $(1): $$((end-start)) s"; echo "$(1): $$((end-start)) s" >> .test-times; exit $$rc
+endef
+
+test-core: install
+	$(call stage,lõi thuần (pure core),$(PY) -m pytest -q -p no:cacheprovider tests/core)
+
+test-pg: install pg-up
+	$(call stage,PostgreSQL,DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q -p no:cacheprovider -n 2 tests/db)
+
+test-sqlite: install
+	$(call stage,SQLite (tập con đánh dấu),$(PY) -m pytest -q -p no:cacheprovider -m sqlite tests/db)
+
+test-e2e: install chromium
+	$(call stage,trình duyệt (Playwright + chromium),DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -p no:cacheprovider tests/e2e)
+
+bench-smoke: install
+	$(call stage,bench (cỡ small),$(PY) -m bench --size small --smoke)
+
+test: install
+	@rm -f .test-times
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory test-core
+	$(MAKE) --no-print-directory test-pg
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory bench-smoke
+	@echo "=== Thời gian từng giai đoạn:"; cat .test-times; rm -f .test-times
+
+bench: install pg-up
+	$(PY) -m bench --size province
+
+clean:
+	rm -rf $(VENV) .pytest_cache

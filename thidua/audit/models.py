@@ -1,0 +1,46 @@
+"""The append-only audit log. Rows are written by the actions layer, never by views."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ARG002
+        raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
+
+    def delete(self):
+        raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")
+
+
+class AuditLog(models.Model):
+    # Tenant key; null only for installation-wide events (e.g. a system administrator's account).
+    province = models.ForeignKey("org.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("Thời điểm", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="Người thực hiện"
+    )
+    actor_name = models.CharField("Người thực hiện", max_length=150, blank=True)
+    action = models.CharField("Thao tác", max_length=60, db_index=True)
+    object_type = models.CharField("Loại đối tượng", max_length=60, db_index=True)
+    object_uid = models.CharField("Mã đối tượng", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("Đối tượng", max_length=255, blank=True)
+    changes = models.JSONField("Thay đổi", default=dict, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Nhật ký"
+        verbose_name_plural = "Nhật ký"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["province", "-at"], name="audit_province_at_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+
+
+class VietnameseFormMixin:
+    """NFC-normalise every text input and use dd/mm/yyyy date widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+                field.input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+                field.error_messages["invalid"] = "Ngày không hợp lệ. Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/2026."
+            if field.required:
+                field.error_messages["required"] = "Trường này không được để trống."
+
+    def full_clean(self):
+        if self.is_bound and hasattr(self.data, "copy"):
+            data = self.data.copy()
+            for key in list(data.keys()):
+                values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                normalised = [unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v for v in values]
+                if hasattr(data, "setlist"):
+                    data.setlist(key, normalised)
+                else:
+                    data[key] = normalised[0]
+            self.data = data
+        super().full_clean()

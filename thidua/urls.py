@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from thidua.core import views as core_views
+
+handler400 = "thidua.core.views.error_400"
+handler403 = "thidua.core.views.error_403"
+handler404 = "thidua.core.views.error_404"
+handler500 = "thidua.core.views.error_500"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", core_views.login_view, name="login"),
+    path("dang-xuat/", core_views.logout_view, name="logout"),
+    path("suc-khoe/", core_views.health, name="health"),
+    path("to-chuc/", include("thidua.org.urls")),
+    path("tai-khoan/", include("thidua.accounts.urls")),
+    path("nhat-ky/", include("thidua.audit.urls")),
+    path("api/v1/", include("thidua.api.urls")),
+]
