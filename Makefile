@@ -13,7 +13,6 @@ export DATA_DIR
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) để cài đặt."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
@@ -27,7 +26,7 @@ demo: migrate
 
 run: demo
 	@$(PY) manage.py demo_admin
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	$(VENV)/bin/gunicorn thidua.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --error-logfile -
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
@@ -57,7 +56,7 @@ test-sqlite: install
 	$(call stage,SQLite (tập con đánh dấu),$(PY) -m pytest -q -p no:cacheprovider -m sqlite tests/db)
 
 test-e2e: install chromium
-	$(call stage,trình duyệt (Playwright + chromium),DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -q -p no:cacheprovider tests/e2e)
+	$(call stage,trình duyệt (Playwright + chromium),$(PY) -m pytest -q -p no:cacheprovider tests/e2e)
 
 bench-smoke: install
 	$(call stage,bench (cỡ small),$(PY) -m bench --size small --smoke)
@@ -73,7 +72,7 @@ test: install
 	@echo "=== Thời gian từng giai đoạn:"; cat .test-times; rm -f .test-times
 
 bench: install pg-up
-	$(PY) -m bench --size province
+	BENCH_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench --size province
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -17,3 +17,14 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """Each test gets its own in-memory cache, so sign-in throttle counters never leak between tests."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -16,10 +16,44 @@ def test_fold_removes_tones_letter_marks_and_d_stroke():
 
 
 def test_sort_key_follows_the_vietnamese_alphabet():
-    names = ["Zulu", "Ưng", "Uyên", "Trần", "Ơn", "Ông", "Ô", "Đỗ", "Đặng", "Dương", "Dung", "Bùi",
-             "Âu", "Ân", "Ấn", "Ăn", "Anh"]
-    expected = ["Anh", "Ăn", "Ân", "Ấn", "Âu", "Bùi", "Dung", "Dương", "Đặng", "Đỗ", "Ô", "Ông", "Ơn",
-                "Trần", "Uyên", "Ưng", "Zulu"]
+    names = [
+        "Zulu",
+        "Ưng",
+        "Uyên",
+        "Trần",
+        "Ơn",
+        "Ông",
+        "Ô",
+        "Đỗ",
+        "Đặng",
+        "Dương",
+        "Dung",
+        "Bùi",
+        "Âu",
+        "Ân",
+        "Ấn",
+        "Ăn",
+        "Anh",
+    ]
+    expected = [
+        "Anh",
+        "Ăn",
+        "Ân",
+        "Ấn",
+        "Âu",
+        "Bùi",
+        "Dung",
+        "Dương",
+        "Đặng",
+        "Đỗ",
+        "Ô",
+        "Ông",
+        "Ơn",
+        "Trần",
+        "Uyên",
+        "Ưng",
+        "Zulu",
+    ]
     assert sorted(names, key=sort_key) == expected
 
 

@@ -11,3 +11,10 @@ class AccountsConfig(AppConfig):
         from thidua.core.access import register_scope
 
         register_scope(Grant, province="province", unit="unit")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from thidua.accounts.signals import sync_profile
+
+        post_save.connect(sync_profile, sender=get_user_model(), dispatch_uid="thidua_accounts_sync_profile")

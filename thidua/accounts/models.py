@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -83,3 +84,30 @@ class ApiToken(TimestampedModel):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AccountProfile(models.Model):
+    """What thidua keeps beside Django's user: the province that manages the account (so a
+    province officer still sees an account they created before it has any grant) and a folded
+    search key for accent-insensitive search by username and full name."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="Tài khoản", on_delete=models.CASCADE, related_name="account_profile"
+    )
+    # Opaque identifier of the account in URLs (the integer user id never leaves the server).
+    uid = models.UUIDField("Mã định danh", default=uuid.uuid4, unique=True, editable=False)
+    # Null for installation-wide accounts (the system administrator).
+    province = models.ForeignKey(
+        "org.Province", verbose_name="Tỉnh/thành phố quản lý", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="Người tạo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    search_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = "Hồ sơ tài khoản"
+        verbose_name_plural = "Hồ sơ tài khoản"
+
+    def __str__(self) -> str:
+        return self.user.get_username()

@@ -4,10 +4,46 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from thidua.api.auth import API_AUTH
+from thidua.api.docs import VietnameseDocs
+from thidua.api.errors import Utf8JSONRenderer
+from thidua.core.access import public
+
 api = NinjaAPI(
     title="thidua API",
     version="1",
     description="API của hệ thống quản lý thi đua, khen thưởng. Thông báo lỗi bằng tiếng Việt.",
     urls_namespace="api",
     docs_url="/docs",
+    docs=VietnameseDocs(),
+    docs_decorator=public,
+    auth=API_AUTH,
+    renderer=Utf8JSONRenderer(),
 )
+
+# What-if evaluations (eligibility, voting); their auth list is whatif.EVALUATE_AUTH.
+from thidua.api import whatif  # noqa: E402
+
+api.add_router("/", whatif.router)
+
+# Registry resources, API-token auth for the what-if endpoints too, and the JSON error bodies of
+# thidua/api/errors.py (installed last: they answer every error, the what-if ones included).
+from thidua.api import errors as api_errors  # noqa: E402
+from thidua.api import registry  # noqa: E402
+from thidua.api.auth import TokenAuth  # noqa: E402
+
+api.add_router("/", registry.router)
+if not any(isinstance(a, TokenAuth) for a in whatif.EVALUATE_AUTH):
+    whatif.EVALUATE_AUTH.insert(0, API_AUTH[0])
+api_errors.install(api)
+
+
+def api_operations():
+    """Yield (method, path, view_func, action) for every registered operation, for the route ×
+    access matrix test. `action` is the function's `thidua_action` (None when unmarked)."""
+    for bound in api._get_bound_routers():
+        for path, path_view in bound.path_operations.items():
+            full = "/api/v1/" + "/".join(p.strip("/") for p in (bound.prefix, path) if p.strip("/"))
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method, full, operation.view_func, getattr(operation.view_func, "thidua_action", None)

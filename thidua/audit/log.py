@@ -8,8 +8,10 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from thidua.audit.models import AuditLog
+from thidua.core.models import search_key_of
 
 
 def _plain(value: Any) -> Any:
@@ -19,6 +21,9 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
+    if isinstance(value, FieldFile):
+        # A stored file is audited by its name (its content hash sits in its own column).
+        return value.name or None
     return value
 
 
@@ -61,14 +66,16 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)[:255]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_name = (actor_obj.get_username() if actor_obj else "hệ thống")[:150]
     return AuditLog.objects.create(
         province=province,
         actor=actor_obj,
-        actor_name=(actor_obj.get_username() if actor_obj else "hệ thống")[:150],
+        actor_name=actor_name,
         action=action,
         object_type=object_type,
         object_uid=str(getattr(obj, "uid", "") or getattr(obj, "pk", "") or "") if obj is not None else "",
         object_repr=object_repr[:255],
         changes={k: [_plain(v[0]), _plain(v[1])] if isinstance(v, list) and len(v) == 2 else _plain(v) for k, v in (changes or {}).items()},
         note=note,
+        search_key=search_key_of(object_repr, actor_name, note)[:600],
     )

@@ -28,6 +28,8 @@ class AuditLog(models.Model):
     object_repr = models.CharField("Đối tượng", max_length=255, blank=True)
     changes = models.JSONField("Thay đổi", default=dict, blank=True)
     note = models.TextField("Ghi chú", blank=True)
+    # Folded object, actor and note for the log page's accent-insensitive text search.
+    search_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
 
     objects = AuditLogQuerySet.as_manager()
 

@@ -38,6 +38,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accounts.manage": PROVINCE_MANAGERS,
     "audit.view": PROVINCE_MANAGERS,
     "rules.evaluate": ALL_ROLES,
+    "bloc.manage": PROVINCE_MANAGERS,
+    "bloc.lead": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
+    "movement.manage": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
+    "registration.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER, Role.UNIT_LEADER},
+    "registration.review": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
     # Things every signed-in user may do to themselves (own API tokens, own password).
     "self.manage": ALL_ROLES,
 }
@@ -55,6 +60,11 @@ ACTION_LABELS = {
     "accounts.manage": "Quản lý tài khoản, phân quyền",
     "audit.view": "Xem nhật ký",
     "rules.evaluate": "Tra cứu điều kiện (what-if)",
+    "bloc.manage": "Lập khối, cụm thi đua và thành viên",
+    "bloc.lead": "Điều hành khối (Trưởng khối)",
+    "movement.manage": "Lập, phát động phong trào thi đua",
+    "registration.edit": "Lập, gửi đăng ký thi đua của đơn vị",
+    "registration.review": "Duyệt, trả lại đăng ký thi đua",
     "self.manage": "Quản lý tài khoản của mình",
 }
 
@@ -64,6 +74,8 @@ class GrantScope:
     role: str
     province_ids: frozenset[int]
     unit_id: int | None
+    # Set for block-scoped roles (the Trưởng khối of one block in one year).
+    bloc_id: int | None = None
 
 
 @dataclass
@@ -91,12 +103,15 @@ class Scope:
             return None
         ids: set[int] = set()
         for g in self.grants_for(action):
-            if g.unit_id is None:
+            if g.unit_id is None and g.bloc_id is None:
                 ids |= g.province_ids
         return ids
 
     def unit_ids_for(self, action: str) -> set[int]:
         return {g.unit_id for g in self.grants_for(action) if g.unit_id is not None}
+
+    def bloc_ids_for(self, action: str) -> set[int]:
+        return {g.bloc_id for g in self.grants_for(action) if g.bloc_id is not None}
 
 
 def scope_of(user, on: dt.date | None = None) -> Scope:
@@ -122,17 +137,41 @@ def scope_of(user, on: dt.date | None = None) -> Scope:
         if g.province_id not in lineage_cache:
             lineage_cache[g.province_id] = frozenset(g.province.lineage_ids())
         scoped.append(GrantScope(role=g.role, province_ids=lineage_cache[g.province_id], unit_id=g.unit_id))
+    scoped.extend(_block_head_grants(scoped, on))
     scope = Scope(user_id=user.pk, is_admin=is_admin, grants=scoped)
     setattr(user, cache_key, scope)
     return scope
 
 
-# How each model reaches its province and its unit, for scoping. Apps register their models.
-_SCOPE_PATHS: dict[type[models.Model], tuple[str | None, str | None]] = {}
+# The officers of the head unit hold the Trưởng khối role for that block during the head's term
+# (1 January to 31 December unless the block sets another start day): it passes to the next head
+# unit without anyone editing accounts.
+HEAD_UNIT_ROLES = frozenset({Role.UNIT_LEADER, Role.UNIT_OFFICER})
 
 
-def register_scope(model: type[models.Model], *, province: str | None, unit: str | None) -> None:
-    _SCOPE_PATHS[model] = (province, unit)
+def _block_head_grants(grants: list[GrantScope], on: dt.date) -> list[GrantScope]:
+    unit_ids = {g.unit_id for g in grants if g.unit_id is not None and g.role in HEAD_UNIT_ROLES}
+    if not unit_ids:
+        return []
+    from thidua.blocs.models import BlocYear
+
+    derived = []
+    years = BlocYear.objects.filter(head_unit_id__in=unit_ids, year__in=[on.year - 1, on.year, on.year + 1]).select_related("bloc")
+    for bloc_year in years:
+        start, end = bloc_year.head_term()
+        if start <= on <= end:
+            derived.append(
+                GrantScope(role=Role.BLOCK_HEAD, province_ids=frozenset({bloc_year.province_id}), unit_id=None, bloc_id=bloc_year.bloc_id)
+            )
+    return derived
+
+
+# How each model reaches its province, its unit and its block, for scoping. Apps register their models.
+_SCOPE_PATHS: dict[type[models.Model], tuple[str | None, str | None, str | None]] = {}
+
+
+def register_scope(model: type[models.Model], *, province: str | None, unit: str | None, bloc: str | None = None) -> None:
+    _SCOPE_PATHS[model] = (province, unit, bloc)
 
 
 def scope_filter(user, model: type[models.Model], action: str) -> Q | None:
@@ -141,7 +180,7 @@ def scope_filter(user, model: type[models.Model], action: str) -> Q | None:
     if scope.is_admin and action in PERMISSIONS:
         return None
     try:
-        province_path, unit_path = _SCOPE_PATHS[model]
+        province_path, unit_path, bloc_path = _SCOPE_PATHS[model]
     except KeyError as exc:
         raise LookupError(f"{model.__name__} has no registered access scope") from exc
     q = Q(pk__in=[])
@@ -151,6 +190,9 @@ def scope_filter(user, model: type[models.Model], action: str) -> Q | None:
     unit_ids = scope.unit_ids_for(action)
     if unit_ids and unit_path is not None:
         q |= Q(**{f"{unit_path}__in": unit_ids})
+    bloc_ids = scope.bloc_ids_for(action)
+    if bloc_ids and bloc_path is not None:
+        q |= Q(**{f"{bloc_path}__in": bloc_ids})
     return q
 
 
@@ -160,8 +202,7 @@ def scoped(user, model_or_qs, action: str = "registry.view"):
     q = scope_filter(user, qs.model, action)
     if q is None:
         return qs
-    province_path, unit_path = _SCOPE_PATHS[qs.model]
-    needs_distinct = any(p and "__" in p for p in (province_path, unit_path))
+    needs_distinct = any(p and "__" in p for p in _SCOPE_PATHS[qs.model])
     qs = qs.filter(q)
     return qs.distinct() if needs_distinct else qs
 
@@ -175,8 +216,8 @@ def get_scoped_or_404(user, model_or_qs, action: str = "registry.view", **lookup
         raise Http404("Không tìm thấy") from exc
 
 
-def ensure(user, action: str, *, province=None, unit=None) -> None:
-    """Raise NotPermitted unless `user` may `action` on `province` or `unit`.
+def ensure(user, action: str, *, province=None, unit=None, bloc=None) -> None:
+    """Raise NotPermitted unless `user` may `action` on `province`, `unit` or `bloc`.
 
     `user=None` is the system itself (demo loader, migrations) and is always allowed.
     """
@@ -197,7 +238,10 @@ def ensure(user, action: str, *, province=None, unit=None) -> None:
         return
     if unit_id is not None and unit_id in unit_ids:
         return
-    if province_id is None and unit_id is None:
+    bloc_id = getattr(bloc, "pk", bloc)
+    if bloc_id is not None and bloc_id in scope.bloc_ids_for(action):
+        return
+    if province_id is None and unit_id is None and bloc_id is None:
         return
     raise NotPermitted()
 

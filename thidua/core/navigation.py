@@ -27,7 +27,7 @@ MENU: list[MenuItem] = [
             MenuItem("Cá nhân", "org:person_list", "registry.view"),
             MenuItem("Sắp xếp tổ chức", "org:lineage_list", "registry.view"),
             MenuItem("Tỉnh/thành phố", "org:province_list", "registry.view"),
-            MenuItem("Nhập từ Excel", "org:import", "registry.import"),
+            MenuItem("Nhập từ Excel", "orgimport:upload", "registry.import"),
         ],
     ),
     MenuItem("Khối thi đua", "blocs:bloc_list", "registry.view"),

@@ -1,0 +1,176 @@
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from thidua.accounts.models import Role
+from thidua.audit.models import AuditLog
+from thidua.blocs import actions
+from thidua.blocs.models import BlocKind, BlocYear, Membership
+from thidua.core.access import scope_of
+from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
+from thidua.org import actions as org_actions
+from thidua.org.models import LineageEvent, LineageKind, LineageLink, LineageRole
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def party_bloc(world):
+    """The An Giang Party-agencies block, 2023, with three members."""
+    noi_chinh = org_actions.do_create_unit(actor=None, province=world.an_giang_old, data={"name": "Ban Nội chính Tỉnh ủy", "kind": "PARTY"})
+    bloc = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": BlocKind.KHOI})
+    year, _ = actions.do_open_year(actor=world.an_officer, bloc=bloc, year=2023)
+    for unit in (world.tuyen_giao, world.to_chuc, noi_chinh):
+        actions.do_add_member(actor=world.an_officer, bloc_year=year, unit=unit)
+    world.noi_chinh = noi_chinh
+    return bloc, year
+
+
+def test_officer_sets_head_and_deputy_and_it_is_audited(world, party_bloc):
+    bloc, year = party_bloc
+    before = AuditLog.objects.count()
+    actions.do_set_leadership(actor=world.an_officer, bloc_year=year, head_unit=world.tuyen_giao, deputy_unit=world.to_chuc, expected_version=year.version)
+    year.refresh_from_db()
+    assert (year.head_unit, year.deputy_unit) == (world.tuyen_giao, world.to_chuc)
+    row = AuditLog.objects.get(action="blocs.year.leadership")
+    assert row.changes["head_unit"] == [None, "Ban Tuyên giáo Tỉnh ủy"]
+    assert AuditLog.objects.count() == before + 1
+
+
+def test_head_and_deputy_must_be_distinct_members(world, party_bloc):
+    bloc, year = party_bloc
+    with pytest.raises(ActionError) as same:
+        actions.do_set_leadership(actor=world.an_officer, bloc_year=year, head_unit=world.to_chuc, deputy_unit=world.to_chuc, expected_version=year.version)
+    assert "hai đơn vị khác nhau" in same.value.message
+    with pytest.raises(ActionError) as outsider:
+        actions.do_set_leadership(actor=world.an_officer, bloc_year=year, head_unit=world.qn_unit, deputy_unit=world.to_chuc, expected_version=year.version)
+    assert "không phải thành viên" in outsider.value.message
+    year.refresh_from_db()
+    assert year.head_unit is None
+
+
+def test_a_block_year_needs_two_members(world):
+    bloc = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Cụm thử", "kind": BlocKind.CUM})
+    year, _ = actions.do_open_year(actor=world.an_officer, bloc=bloc, year=2024)
+    actions.do_add_member(actor=world.an_officer, bloc_year=year, unit=world.tuyen_giao)
+    with pytest.raises(ActionError) as info:
+        actions.do_set_leadership(actor=world.an_officer, bloc_year=year, head_unit=world.tuyen_giao, deputy_unit=world.to_chuc, expected_version=year.version)
+    assert "ít nhất 2" in info.value.message
+
+
+def test_a_unit_cannot_be_in_two_blocks_of_the_same_kind_in_a_year(world, party_bloc):
+    other = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Khối khác", "kind": BlocKind.KHOI})
+    other_year, _ = actions.do_open_year(actor=world.an_officer, bloc=other, year=2023)
+    with pytest.raises(ActionError) as info:
+        actions.do_add_member(actor=world.an_officer, bloc_year=other_year, unit=world.tuyen_giao)
+    assert "đã thuộc Khối thi đua các cơ quan Đảng tỉnh năm 2023" in info.value.message
+    assert not Membership.objects.filter(bloc_year=other_year).exists()
+    # A cluster (cụm) is another kind: the same unit may sit in one.
+    cum = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Cụm các ban", "kind": BlocKind.CUM, "parent": party_bloc[0]})
+    cum_year, _ = actions.do_open_year(actor=world.an_officer, bloc=cum, year=2023)
+    actions.do_add_member(actor=world.an_officer, bloc_year=cum_year, unit=world.tuyen_giao)
+
+
+@pytest.mark.sqlite
+def test_the_database_itself_refuses_a_second_block_of_the_same_kind(world, party_bloc):
+    bloc, year = party_bloc
+    other = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Khối khác", "kind": BlocKind.KHOI})
+    other_year, _ = actions.do_open_year(actor=world.an_officer, bloc=other, year=2023)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(province=world.an_giang, bloc_year=other_year, unit=world.tuyen_giao, year=2023, bloc_kind=BlocKind.KHOI)
+
+
+def test_the_head_units_officer_is_block_head_for_that_year_only(world, party_bloc):
+    bloc, year = party_bloc
+    actions.do_set_leadership(actor=world.an_officer, bloc_year=year, head_unit=world.tuyen_giao, deputy_unit=world.to_chuc, expected_version=year.version)
+    assert scope_of(world.unit_officer, on=dt.date(2023, 6, 1)).bloc_ids_for("bloc.lead") == {bloc.pk}
+    assert scope_of(world.unit_officer, on=dt.date(2024, 1, 1)).bloc_ids_for("bloc.lead") == set()
+    assert Role.BLOCK_HEAD in scope_of(world.unit_officer, on=dt.date(2023, 12, 31)).roles()
+
+
+def test_block_head_may_record_next_years_leadership_but_not_change_members(world, party_bloc):
+    bloc, year = party_bloc
+    actions.do_set_leadership(actor=world.an_officer, bloc_year=year, head_unit=world.tuyen_giao, deputy_unit=world.to_chuc, expected_version=year.version)
+    year.refresh_from_db()
+    today = dt.date.today()
+    # Make 2023's head term cover today so the derived role is active now.
+    BlocYear.objects.filter(pk=year.pk).update(year=today.year)
+    year.refresh_from_db()
+    fresh_user = type(world.unit_officer).objects.get(pk=world.unit_officer.pk)
+    actions.do_set_leadership(actor=fresh_user, bloc_year=year, head_unit=world.to_chuc, deputy_unit=world.noi_chinh, expected_version=year.version)
+    with pytest.raises(NotPermitted):
+        actions.do_add_member(actor=fresh_user, bloc_year=year, unit=world.qn_unit)
+
+
+def test_opening_a_year_carries_members_and_passes_a_merged_units_seat_to_its_successor(world, party_bloc):
+    bloc, year = party_bloc
+    merged = org_actions.do_create_unit(actor=None, province=world.an_giang, data={"name": "Ban Tuyên giáo và Dân vận Tỉnh ủy", "kind": "PARTY"})
+    event = LineageEvent.objects.create(province=world.an_giang, kind=LineageKind.MERGE, effective_on=dt.date(2025, 7, 1))
+    LineageLink.objects.create(province=world.an_giang, event=event, unit=world.tuyen_giao, role=LineageRole.FROM)
+    LineageLink.objects.create(province=world.an_giang, event=event, unit=merged, role=LineageRole.TO)
+    type(world.tuyen_giao).objects.filter(pk=world.tuyen_giao.pk).update(ended_on=dt.date(2025, 6, 30))
+    new_year, notes = actions.do_open_year(actor=world.an_officer, bloc=bloc, year=2026)
+    units = set(new_year.memberships.values_list("unit__name", flat=True))
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy" in units and "Ban Tuyên giáo Tỉnh ủy" not in units
+    membership = new_year.memberships.get(unit=merged)
+    assert "Ban Tuyên giáo Tỉnh ủy" in membership.lineage_note
+    assert any("kế thừa" in n for n in notes)
+
+
+def test_leaving_needs_a_reason_and_a_date_not_before_joining(world, party_bloc):
+    bloc, year = party_bloc
+    membership = year.memberships.get(unit=world.noi_chinh)
+    with pytest.raises(ActionError):
+        actions.do_remove_member(actor=world.an_officer, membership=membership, left_on=dt.date(2023, 5, 1), reason=" ")
+    Membership.objects.filter(pk=membership.pk).update(joined_on=dt.date(2023, 3, 1))
+    membership.refresh_from_db()
+    with pytest.raises(ActionError) as info:
+        actions.do_remove_member(actor=world.an_officer, membership=membership, left_on=dt.date(2023, 2, 1), reason="Sáp nhập")
+    assert "không được trước ngày tham gia" in info.value.message
+    actions.do_remove_member(actor=world.an_officer, membership=membership, left_on=dt.date(2023, 9, 1), reason="Chuyển sang khối khác")
+    membership.refresh_from_db()
+    assert membership.left_on == dt.date(2023, 9, 1)
+
+
+@pytest.mark.sqlite
+def test_two_officers_recording_leadership_at_once_one_is_told_it_changed(world, party_bloc):
+    bloc, year = party_bloc
+    stale = year.version
+    actions.do_set_leadership(actor=world.an_officer, bloc_year=BlocYear.objects.get(pk=year.pk), head_unit=world.tuyen_giao, deputy_unit=world.to_chuc, expected_version=stale)
+    with pytest.raises(ConcurrentEditError):
+        actions.do_set_leadership(actor=world.an_officer, bloc_year=BlocYear.objects.get(pk=year.pk), head_unit=world.to_chuc, deputy_unit=world.tuyen_giao, expected_version=stale)
+    assert BlocYear.objects.get(pk=year.pk).head_unit == world.tuyen_giao
+
+
+@pytest.mark.sqlite
+def test_block_pages_render_in_vietnamese_and_hide_other_provinces(world, party_bloc, client_for):
+    bloc, year = party_bloc
+    client = client_for(world.an_officer)
+    for url in (reverse("blocs:bloc_list"), reverse("blocs:bloc_detail", args=[bloc.uid]), reverse("blocs:year_detail", args=[year.uid]), reverse("blocs:bloc_create")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "Khối" in html and "None" not in html
+    outsider = client_for(world.qn_officer)
+    assert outsider.get(reverse("blocs:bloc_detail", args=[bloc.uid])).status_code == 404
+    assert outsider.get(reverse("blocs:year_detail", args=[year.uid])).status_code == 404
+
+
+def test_member_unit_officer_sees_the_block_but_cannot_manage_it(world, party_bloc, client_for):
+    bloc, year = party_bloc
+    client = client_for(world.unit_officer)
+    assert client.get(reverse("blocs:bloc_detail", args=[bloc.uid])).status_code == 200
+    response = client.post(reverse("blocs:member_add", args=[year.uid]), {"unit": world.qn_unit.pk})
+    assert response.status_code == 403
+
+
+def test_adding_a_member_through_the_page(world, party_bloc, client_for):
+    bloc, year = party_bloc
+    new_unit = org_actions.do_create_unit(actor=None, province=world.an_giang, data={"name": "Báo An Giang", "kind": "PUBLIC_SERVICE"})
+    client = client_for(world.an_officer)
+    response = client.post(reverse("blocs:member_add", args=[year.uid]), {"unit": new_unit.pk, "joined_on": "05/03/2023", "reason": ""})
+    assert response.status_code == 302
+    membership = year.memberships.get(unit=new_unit)
+    assert membership.joined_on == dt.date(2023, 3, 5)

@@ -1,0 +1,293 @@
+"""Every write to blocks, their years, members and leadership goes through these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from thidua.audit.log import diff, record, snapshot
+from thidua.blocs.models import (
+    DEFAULT_DEADLINES,
+    Bloc,
+    BlocKind,
+    BlocYear,
+    Deadline,
+    DeadlineDefault,
+    DeadlineKind,
+    HeadSelection,
+    Membership,
+    RotationSlot,
+)
+from thidua.core.access import ensure
+from thidua.core.cas import save_with_version
+from thidua.core.errors import ActionError
+from thidua.core.models import normalise_text_fields
+from thidua.org import selectors as org_selectors
+from thidua.org.models import Province, Unit
+
+BLOC_FIELDS = [
+    "name", "kind", "parent", "founding_decision", "founding_date", "founding_issuer", "description",
+    "head_selection", "term_start_month", "term_start_day", "no_consecutive_head",
+]
+MIN_MEMBERS = 2
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def _check_bloc(bloc: Bloc) -> None:
+    normalise_text_fields(bloc)
+    if not bloc.name:
+        raise ActionError("Tên khối, cụm không được để trống.", field="name")
+    if bloc.parent_id:
+        if bloc.parent_id == bloc.pk:
+            raise ActionError("Khối không thể thuộc chính nó.", field="parent")
+        if bloc.parent.kind != BlocKind.KHOI or bloc.kind != BlocKind.CUM:
+            raise ActionError("Chỉ cụm thi đua mới được đặt trong một khối thi đua.", field="parent")
+        if bloc.parent.province_id not in Province.objects.get(pk=bloc.province_id).lineage_ids():
+            raise ActionError("Khối cấp trên phải thuộc cùng tỉnh.", field="parent")
+    try:
+        dt.date(2001, bloc.term_start_month, bloc.term_start_day)
+    except (TypeError, ValueError) as exc:
+        raise ActionError("Ngày bắt đầu nhiệm kỳ Trưởng khối không hợp lệ.", field="term_start_day") from exc
+    clash = Bloc.objects.filter(province_id=bloc.province_id, name=bloc.name, ended_on__isnull=True)
+    if bloc.pk:
+        clash = clash.exclude(pk=bloc.pk)
+    if clash.exists():
+        raise ActionError(f"Đã có khối, cụm tên “{bloc.name}” trong tỉnh.", field="name")
+
+
+@transaction.atomic
+def do_create_bloc(*, actor, province: Province, data: dict[str, Any]) -> Bloc:
+    ensure(actor, "bloc.manage", province=province)
+    bloc = Bloc(province=province, **{k: v for k, v in data.items() if k in BLOC_FIELDS})
+    _check_bloc(bloc)
+    bloc.save()
+    record(actor=actor, action="blocs.bloc.create", obj=bloc, changes=diff({}, snapshot(bloc)))
+    return bloc
+
+
+@transaction.atomic
+def do_update_bloc(*, actor, bloc: Bloc, data: dict[str, Any], expected_version: int) -> Bloc:
+    ensure(actor, "bloc.manage", province=bloc.province_id)
+    before = snapshot(bloc)
+    for key, value in data.items():
+        if key in BLOC_FIELDS:
+            setattr(bloc, key, value)
+    _check_bloc(bloc)
+    changes = diff(before, snapshot(bloc))
+    if changes:
+        save_with_version(bloc, expected_version, BLOC_FIELDS)
+        record(actor=actor, action="blocs.bloc.update", obj=bloc, changes=changes)
+    return bloc
+
+
+def _unit_allowed_in(bloc: Bloc, unit: Unit) -> None:
+    if unit.province_id not in Province.objects.get(pk=bloc.province_id).lineage_ids():
+        raise ActionError(f"{unit.name} không thuộc tỉnh của khối.", field="unit")
+
+
+def _other_bloc_same_kind(unit: Unit, year: int, kind: str, exclude_year_id: int | None) -> Membership | None:
+    qs = Membership.objects.filter(unit=unit, year=year, bloc_kind=kind, left_on__isnull=True).select_related("bloc_year__bloc")
+    if exclude_year_id:
+        qs = qs.exclude(bloc_year_id=exclude_year_id)
+    return qs.first()
+
+
+def _add_membership(bloc_year: BlocYear, unit: Unit, *, joined_on, reason: str, lineage_note: str = "") -> Membership:
+    bloc = bloc_year.bloc
+    _unit_allowed_in(bloc, unit)
+    if unit.ended_on is not None and unit.ended_on < dt.date(bloc_year.year, 1, 1):
+        raise ActionError(f"{unit.name} đã chấm dứt hoạt động ngày {unit.ended_on:%d/%m/%Y}.", field="unit")
+    if bloc_year.memberships.filter(unit=unit).exists():
+        raise ActionError(f"{unit.name} đã là thành viên của khối năm {bloc_year.year}.", field="unit")
+    other = _other_bloc_same_kind(unit, bloc_year.year, bloc.kind, bloc_year.pk)
+    if other is not None:
+        raise ActionError(
+            f"{unit.name} đã thuộc {other.bloc_year.bloc.name} năm {bloc_year.year}; một đơn vị không thể ở hai "
+            f"{bloc.get_kind_display().lower()} trong cùng một năm.",
+            field="unit",
+        )
+    membership = Membership(
+        province_id=bloc_year.province_id, bloc_year=bloc_year, unit=unit, year=bloc_year.year, bloc_kind=bloc.kind,
+        joined_on=joined_on, reason=reason, lineage_note=lineage_note,
+    )
+    normalise_text_fields(membership)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        raise ActionError(f"{unit.name} đã thuộc một {bloc.get_kind_display().lower()} khác trong năm {bloc_year.year}.", field="unit") from exc
+    return membership
+
+
+@transaction.atomic
+def do_open_year(*, actor, bloc: Bloc, year: int, copy_members: bool = True) -> tuple[BlocYear, list[str]]:
+    """Open a new year of the block, carrying over last year's members.
+
+    A member that has since been merged or split passes to its successor with a visible lineage
+    note; one dissolved without successor is left out. Returns the year and what was noticed.
+    """
+    ensure(actor, "bloc.manage", province=bloc.province_id)
+    if not (MIN_YEAR <= int(year) <= MAX_YEAR):
+        raise ActionError(f"Năm {year} không hợp lệ.", field="year")
+    if bloc.ended_on is not None:
+        raise ActionError("Khối đã giải thể, không thể mở năm mới.")
+    if BlocYear.objects.filter(bloc=bloc, year=year).exists():
+        raise ActionError(f"Khối đã có năm {year}.", field="year")
+    bloc_year = BlocYear.objects.create(province_id=bloc.province_id, bloc=bloc, year=year)
+    _create_default_deadlines(bloc_year)
+    notes: list[str] = []
+    previous = BlocYear.objects.filter(bloc=bloc, year__lt=year).order_by("-year").first()
+    if copy_members and previous is not None:
+        start = dt.date(year, 1, 1)
+        for membership in previous.memberships.filter(left_on__isnull=True).select_related("unit").order_by("pk"):
+            unit = membership.unit
+            if unit.ended_on is None or unit.ended_on >= start:
+                _add_membership(bloc_year, unit, joined_on=None, reason=f"Tiếp tục từ năm {previous.year}")
+                continue
+            successors = [u for u, _ in org_selectors.successors(unit, transitive=True) if u.ended_on is None]
+            if not successors:
+                notes.append(f"{unit.name} đã chấm dứt hoạt động ngày {unit.ended_on:%d/%m/%Y}, không còn trong khối.")
+                continue
+            for successor in successors:
+                if bloc_year.memberships.filter(unit=successor).exists():
+                    notes.append(f"{unit.name} đã hợp nhất vào {successor.name} (đã có trong khối).")
+                    continue
+                note = f"Kế thừa tư cách thành viên của {unit.name} (chấm dứt hoạt động ngày {unit.ended_on:%d/%m/%Y})"
+                try:
+                    _add_membership(bloc_year, successor, joined_on=None, reason=f"Tiếp tục từ năm {previous.year}", lineage_note=note)
+                    notes.append(note.replace("Kế thừa", f"{successor.name} kế thừa", 1))
+                except ActionError as error:
+                    notes.append(error.message)
+    record(
+        actor=actor, action="blocs.year.open", obj=bloc_year,
+        changes={"year": [None, year], "members": [None, bloc_year.memberships.count()]}, note="\n".join(notes),
+    )
+    return bloc_year, notes
+
+
+@transaction.atomic
+def do_add_member(*, actor, bloc_year: BlocYear, unit: Unit, joined_on: dt.date | None = None, reason: str = "") -> Membership:
+    ensure(actor, "bloc.manage", province=bloc_year.province_id)
+    membership = _add_membership(bloc_year, unit, joined_on=joined_on, reason=reason)
+    record(actor=actor, action="blocs.member.add", obj=membership, changes=diff({}, snapshot(membership)))
+    return membership
+
+
+@transaction.atomic
+def do_remove_member(*, actor, membership: Membership, left_on: dt.date, reason: str) -> Membership:
+    ensure(actor, "bloc.manage", province=membership.province_id)
+    if membership.left_on is not None:
+        raise ActionError("Đơn vị đã rời khối trước đó.")
+    if not reason or not reason.strip():
+        raise ActionError("Hãy ghi lý do đơn vị rời khối.", field="reason")
+    if left_on is None:
+        raise ActionError("Hãy nhập ngày rời khối.", field="left_on")
+    if membership.joined_on and left_on < membership.joined_on:
+        raise ActionError("Ngày rời khối không được trước ngày tham gia.", field="left_on")
+    bloc_year = membership.bloc_year
+    if membership.unit_id in (bloc_year.head_unit_id, bloc_year.deputy_unit_id):
+        raise ActionError(f"{membership.unit.name} đang là Trưởng hoặc Phó Trưởng khối năm {bloc_year.year}; hãy chọn đơn vị khác trước.")
+    before = snapshot(membership)
+    updated = Membership.objects.filter(pk=membership.pk, left_on__isnull=True).update(left_on=left_on, reason=reason.strip())
+    if updated != 1:
+        raise ActionError("Đã có người cập nhật thành viên này. Hãy tải lại trang.")
+    membership.refresh_from_db()
+    record(actor=actor, action="blocs.member.remove", obj=membership, changes=diff(before, snapshot(membership)))
+    return membership
+
+
+@transaction.atomic
+def do_set_leadership(
+    *,
+    actor,
+    bloc_year: BlocYear,
+    head_unit: Unit,
+    deputy_unit: Unit,
+    selected_by: str = HeadSelection.ELECTION,
+    decided_on: dt.date | None = None,
+    note: str = "",
+    expected_version: int,
+) -> BlocYear:
+    """Record the head and deputy the meeting chose for this year."""
+    bloc = bloc_year.bloc
+    ensure(actor, "bloc.lead", province=bloc_year.province_id, bloc=bloc)
+    members = set(bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
+    if len(members) < MIN_MEMBERS:
+        raise ActionError(f"Khối năm {bloc_year.year} cần ít nhất {MIN_MEMBERS} đơn vị thành viên.")
+    if head_unit is None or deputy_unit is None:
+        raise ActionError("Hãy chọn cả đơn vị Trưởng khối và Phó Trưởng khối.")
+    if head_unit.pk == deputy_unit.pk:
+        raise ActionError("Trưởng khối và Phó Trưởng khối phải là hai đơn vị khác nhau.", field="deputy_unit")
+    for unit, label in ((head_unit, "Trưởng khối"), (deputy_unit, "Phó Trưởng khối")):
+        if unit.pk not in members:
+            raise ActionError(f"{unit.name} không phải thành viên của khối năm {bloc_year.year}, không thể làm {label}.")
+    if bloc.no_consecutive_head:
+        previous = BlocYear.objects.filter(bloc=bloc, year=bloc_year.year - 1).first()
+        if previous is not None and previous.head_unit_id == head_unit.pk:
+            raise ActionError(
+                f"{head_unit.name} đã làm Trưởng khối năm {previous.year}. Khối đang đặt quy định không làm Trưởng khối hai năm liền "
+                "(có thể đổi trong thông tin khối)."
+            )
+    if selected_by not in HeadSelection.values:
+        raise ActionError("Cách chọn Trưởng khối không hợp lệ.", field="selected_by")
+    before = snapshot(bloc_year)
+    bloc_year.head_unit = head_unit
+    bloc_year.deputy_unit = deputy_unit
+    bloc_year.head_selected_by = selected_by
+    bloc_year.head_decided_on = decided_on
+    bloc_year.head_decision_note = note.strip()
+    normalise_text_fields(bloc_year)
+    save_with_version(bloc_year, expected_version, ["head_unit", "deputy_unit", "head_selected_by", "head_decided_on", "head_decision_note"])
+    record(actor=actor, action="blocs.year.leadership", obj=bloc_year, changes=diff(before, snapshot(bloc_year)))
+    return bloc_year
+
+
+@transaction.atomic
+def do_set_rotation(*, actor, bloc: Bloc, units: list[Unit]) -> list[RotationSlot]:
+    ensure(actor, "bloc.manage", province=bloc.province_id)
+    if len({u.pk for u in units}) != len(units):
+        raise ActionError("Một đơn vị chỉ được xuất hiện một lần trong thứ tự luân phiên.")
+    for unit in units:
+        _unit_allowed_in(bloc, unit)
+    before = [slot.unit.name for slot in bloc.rotation.select_related("unit")]
+    bloc.rotation.all().delete()
+    slots = [RotationSlot(province_id=bloc.province_id, bloc=bloc, unit=unit, position=i + 1) for i, unit in enumerate(units)]
+    RotationSlot.objects.bulk_create(slots)
+    record(actor=actor, action="blocs.bloc.rotation", obj=bloc, changes={"rotation": [before, [u.name for u in units]]})
+    return slots
+
+
+def _create_default_deadlines(bloc_year: BlocYear) -> None:
+    """The year's calendar from the province's defaults, or the documented national defaults."""
+    overrides = {d.kind: (d.month, d.day) for d in DeadlineDefault.objects.filter(province_id=bloc_year.province_id)}
+    rows = []
+    for kind, (month, day) in {**DEFAULT_DEADLINES, **overrides}.items():
+        try:
+            due = dt.date(bloc_year.year, month, day)
+        except ValueError:
+            due = dt.date(bloc_year.year, month, 28)
+        rows.append(Deadline(province_id=bloc_year.province_id, bloc_year=bloc_year, kind=kind, due_on=due))
+    Deadline.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def do_set_deadline(*, actor, bloc_year: BlocYear, kind: str, due_on: dt.date, note: str = "") -> Deadline:
+    ensure(actor, "bloc.lead", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+    if kind not in DeadlineKind.values:
+        raise ActionError("Loại hạn không hợp lệ.", field="kind")
+    if due_on is None:
+        raise ActionError("Hãy nhập ngày hạn (ngày/tháng/năm).", field="due_on")
+    if not (bloc_year.year - 1 <= due_on.year <= bloc_year.year + 1):
+        raise ActionError(f"Hạn phải nằm trong khoảng năm {bloc_year.year - 1}–{bloc_year.year + 1}.", field="due_on")
+    deadline = Deadline.objects.filter(bloc_year=bloc_year, kind=kind).first()
+    before = snapshot(deadline) if deadline else {}
+    if deadline is None:
+        deadline = Deadline(province_id=bloc_year.province_id, bloc_year=bloc_year, kind=kind, due_on=due_on, note=note)
+    else:
+        deadline.due_on, deadline.note = due_on, note
+    normalise_text_fields(deadline)
+    deadline.save()
+    record(actor=actor, action="blocs.deadline.set", obj=deadline, object_repr=f"{deadline.get_kind_display()} — {bloc_year}", changes=diff(before, snapshot(deadline)))
+    return deadline

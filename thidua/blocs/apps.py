@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class BlocsConfig(AppConfig):
+    name = "thidua.blocs"
+    label = "blocs"
+    verbose_name = "Khối, cụm thi đua"
+
+    def ready(self) -> None:
+        from thidua.blocs import models as m
+        from thidua.core.access import register_scope
+
+        register_scope(m.Bloc, province="province", unit="years__memberships__unit", bloc="pk")
+        register_scope(m.BlocYear, province="province", unit="memberships__unit", bloc="bloc")
+        register_scope(m.Deadline, province="province", unit="bloc_year__memberships__unit", bloc="bloc_year__bloc")
+        register_scope(m.DeadlineDefault, province="province", unit=None)
+        register_scope(m.Membership, province="province", unit="bloc_year__memberships__unit", bloc="bloc_year__bloc")

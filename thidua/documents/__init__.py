@@ -1,0 +1,1 @@
+"""Generated documents (DOCX) in the official Vietnamese layouts. No Django import here."""
