@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "thidua.accounts",
     "thidua.blocs",
     "thidua.movements",
+    "thidua.documents",
     "thidua.api",
 ]
 

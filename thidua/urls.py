@@ -16,6 +16,7 @@ urlpatterns = [
     path("to-chuc/", include("thidua.org.urls")),
     path("khoi-thi-dua/", include("thidua.blocs.urls")),
     path("phong-trao/", include("thidua.movements.urls")),
+    path("van-ban/", include("thidua.documents.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
     path("api/v1/", include("thidua.api.urls")),

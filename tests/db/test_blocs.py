@@ -174,3 +174,20 @@ def test_adding_a_member_through_the_page(world, party_bloc, client_for):
     assert response.status_code == 302
     membership = year.memberships.get(unit=new_unit)
     assert membership.joined_on == dt.date(2023, 3, 5)
+
+
+def test_meetings_record_attendance_and_refuse_non_members(world, party_bloc, client_for):
+    from thidua.blocs.models import Meeting
+
+    bloc, year = party_bloc
+    data = {"kind": "ANNUAL_REVIEW", "held_on": dt.date(2024, 1, 4), "place": "Long Xuyên", "chair": "Trưởng khối", "guests": "Đại diện Ban Thi đua - Khen thưởng tỉnh"}
+    meeting = actions.do_record_meeting(actor=world.an_officer, bloc_year=year, data=data, attending=[world.tuyen_giao, world.to_chuc])
+    assert set(meeting.attendance.values_list("unit__name", flat=True)) == {"Ban Tuyên giáo Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"}
+    with pytest.raises(ActionError) as info:
+        actions.do_record_meeting(actor=world.an_officer, bloc_year=year, data=data, attending=[world.qn_unit])
+    assert "khách mời" in info.value.message
+    with pytest.raises(ActionError):
+        actions.do_record_meeting(actor=world.an_officer, bloc_year=year, data={**data, "held_on": dt.date(2026, 1, 1)}, attending=[])
+    assert Meeting.objects.count() == 1
+    page = client_for(world.an_officer).get(reverse("blocs:year_detail", args=[year.uid])).content.decode()
+    assert "Hội nghị tổng kết năm" in page and "04/01/2024" in page

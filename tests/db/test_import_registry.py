@@ -385,3 +385,26 @@ def test_unit_officer_upload_page_has_no_province_choice(world, client_for):
     response = client.post(reverse("orgimport:upload"), {"file": SimpleUploadedFile("a.xlsx", data)}, follow=True)
     assert "Đã nhập 0 đơn vị, 1 cá nhân." in response.content.decode()
     assert AuditLog.objects.get(action="org.registry.import").province == world.an_giang_old
+
+
+def test_parent_unit_may_be_an_existing_unit_or_an_earlier_row(world):
+    data = workbook_bytes(units=[
+        unit_row("Đảng ủy Khối các cơ quan tỉnh", superior_name="ĐẢNG BỘ TỈNH AN GIANG"),
+        unit_row("Đảng ủy Sở Tư pháp", parent="Đảng ủy Khối các cơ quan tỉnh"),
+        unit_row("Tạp chí Tuyên giáo", kind="Đơn vị sự nghiệp công lập", parent="Ban Tuyên giáo Tỉnh ủy"),
+    ])
+    run_import(world.an_officer, world.an_giang, data)
+    assert Unit.objects.get(name="Đảng ủy Sở Tư pháp").parent.name == "Đảng ủy Khối các cơ quan tỉnh"
+    assert Unit.objects.get(name="Tạp chí Tuyên giáo").parent == world.tuyen_giao
+
+
+def test_parent_unit_on_a_later_row_or_unknown_is_reported(world):
+    data = workbook_bytes(units=[
+        unit_row("Đảng ủy Sở Y tế", parent="Đảng ủy Khối doanh nghiệp tỉnh"),
+        unit_row("Đảng ủy Khối doanh nghiệp tỉnh"),
+        unit_row("Đảng ủy Sở Xây dựng", parent="Sở Nội vụ"),
+    ])
+    issues = rejected_issues(world.an_officer, world.an_giang, data)
+    assert issues[0].startswith("Trang “Đơn vị”, Dòng 2, cột Đơn vị cấp trên: Không tìm thấy đơn vị cấp trên “Đảng ủy Khối doanh nghiệp tỉnh”")
+    # A unit of another province (Quảng Ninh's Sở Nội vụ) cannot be the parent.
+    assert issues[1].startswith("Trang “Đơn vị”, Dòng 4, cột Đơn vị cấp trên: Không tìm thấy đơn vị cấp trên “Sở Nội vụ”")

@@ -202,7 +202,7 @@ def test_rename_keeps_the_unit_and_shows_its_former_names(world, client_for):
     names = [(f.name, f.used_until) for f in selectors.former_names(renamed)]
     assert names == [("Ban Tuyên giáo và Dân vận Tỉnh ủy", dt.date(2025, 6, 30)), ("Ban Tuyên giáo Tỉnh ủy", dt.date(2025, 2, 28))]
     rows = AuditLog.objects.filter(action="org.lineage.rename").order_by("pk")
-    assert rows.count() == 2 and rows.last().changes["name"] == ["Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ban Tuyên giáo và Dân vận"]
+    assert rows.count() == 2 and rows.last().changes["Tên đơn vị"] == ["Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ban Tuyên giáo và Dân vận"]
     assert selectors.predecessors(renamed) == [] and second.links.count() == 1
     html = client_for(world.an_officer).get(reverse("org:unit_detail", args=[renamed.uid])).content.decode()
     assert "Tên gọi trước đây" in html and "Ban Tuyên giáo Tỉnh ủy" in html and "28/02/2025" in html and "30/06/2025" in html
@@ -245,8 +245,9 @@ def test_transfer_moves_the_person_and_keeps_their_record(world, client_for):
     assert response.status_code == 302
     assert AuditLog.objects.count() == before + 1
     row = AuditLog.objects.get(action="org.person.transfer")
-    assert row.changes["person.unit"] == ["Ban Tuyên giáo Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"]
-    assert row.changes["person.position_title"] == ["Trưởng phòng", "Phó Trưởng ban"]
+    assert row.changes["Đơn vị hiện tại"] == ["Ban Tuyên giáo Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"]
+    assert row.changes["Chức vụ hiện tại"] == ["Trưởng phòng", "Phó Trưởng ban"]
+    assert row.changes["effective_on"] == [None, "2025-04-15"]
     stored = Person.objects.get(pk=person.pk)
     assert (stored.unit_id, stored.position_title) == (world.to_chuc.pk, "Phó Trưởng ban")
     posts = list(Position.objects.filter(person=person).order_by("start_date").values_list("unit__name", "start_date", "end_date"))

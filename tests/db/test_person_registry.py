@@ -217,8 +217,10 @@ def test_adding_the_newest_open_position_updates_the_person_in_the_same_action(w
     assert (stored.unit_id, stored.department_id, stored.position_title, stored.is_leader) == (world.to_chuc.pk, dept.pk, "Phó Trưởng phòng", True)
     row = AuditLog.objects.filter(action="org.position.create").order_by("-pk").first()
     assert AuditLog.objects.filter(action="org.position.create").count() == 2
-    assert row.changes["person.position_title"] == ["Chuyên viên", "Phó Trưởng phòng"]
-    assert row.changes["title"] == [None, "Phó Trưởng phòng"]
+    assert row.changes["Chức vụ hiện tại"] == ["Chuyên viên", "Phó Trưởng phòng"]
+    assert row.changes["Đơn vị hiện tại"] == ["Ban Tuyên giáo Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"]
+    assert row.changes["Quá trình công tác: Chức vụ"] == [None, "Phó Trưởng phòng"]
+    assert row.changes["Quá trình công tác: Từ ngày"] == [None, "2020-01-01"]
     # An older open post does not displace the newest one.
     actions.do_add_position(actor=world.an_officer, person=person, data={"unit": world.tuyen_giao, "title": "Ủy viên", "start_date": dt.date(2018, 1, 1)})
     assert Person.objects.get(pk=person.pk).position_title == "Phó Trưởng phòng"

@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from thidua.audit.log import diff, record, snapshot
 from thidua.blocs.models import (
     DEFAULT_DEADLINES,
     Bloc,
+    BlocReport,
     BlocKind,
     BlocYear,
+    Covenant,
+    CovenantCommitment,
+    CovenantState,
     Deadline,
     DeadlineDefault,
     DeadlineKind,
     HeadSelection,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
     Membership,
+    ReportKind,
     RotationSlot,
 )
 from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
-from thidua.core.errors import ActionError
+from thidua.core.errors import ActionError, ConcurrentEditError
 from thidua.core.models import normalise_text_fields
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Province, Unit
@@ -291,3 +301,221 @@ def do_set_deadline(*, actor, bloc_year: BlocYear, kind: str, due_on: dt.date, n
     deadline.save()
     record(actor=actor, action="blocs.deadline.set", obj=deadline, object_repr=f"{deadline.get_kind_display()} — {bloc_year}", changes=diff(before, snapshot(deadline)))
     return deadline
+
+
+# ---------------------------------------------------------------- covenant (giao ước thi đua)
+
+
+def _covenant_editable(covenant: Covenant) -> None:
+    if covenant.state == CovenantState.SIGNED:
+        raise ActionError("Giao ước đã ký kết, không sửa được nữa.")
+
+
+@transaction.atomic
+def do_draft_covenant(*, actor, bloc_year: BlocYear, content: str, place: str, title: str = "") -> Covenant:
+    """The block head drafts the year's covenant; every current member gets a commitment line."""
+    ensure(actor, "bloc.lead", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+    if Covenant.objects.filter(bloc_year=bloc_year).exists():
+        raise ActionError(f"Khối đã có giao ước thi đua năm {bloc_year.year}.")
+    members = list(bloc_year.memberships.filter(left_on__isnull=True).select_related("unit"))
+    if len(members) < MIN_MEMBERS:
+        raise ActionError(f"Khối năm {bloc_year.year} cần ít nhất {MIN_MEMBERS} đơn vị thành viên để ký giao ước.")
+    covenant = Covenant(
+        province_id=bloc_year.province_id, bloc_year=bloc_year,
+        title=title or f"Giao ước thi đua năm {bloc_year.year}", content=content or "", place=place or "",
+    )
+    normalise_text_fields(covenant)
+    if not covenant.content:
+        raise ActionError("Hãy nhập nội dung giao ước chung.", field="content")
+    if not covenant.place:
+        raise ActionError("Hãy nhập địa danh (nơi ký giao ước).", field="place")
+    covenant.save()
+    CovenantCommitment.objects.bulk_create(
+        [CovenantCommitment(province_id=bloc_year.province_id, covenant=covenant, unit=m.unit) for m in members]
+    )
+    record(actor=actor, action="blocs.covenant.create", obj=covenant, changes=diff({}, snapshot(covenant)))
+    return covenant
+
+
+@transaction.atomic
+def do_update_covenant(
+    *, actor, covenant: Covenant, content: str, place: str, targets: dict[int, str], expected_version: int
+) -> Covenant:
+    """Edit the shared content and the members' targets. Changing a unit's targets after it
+    confirmed clears its confirmation: it must confirm what will be signed."""
+    ensure(actor, "bloc.lead", province=covenant.province_id, bloc=covenant.bloc_year.bloc_id)
+    _covenant_editable(covenant)
+    before = snapshot(covenant)
+    covenant.content, covenant.place = content or "", place or ""
+    normalise_text_fields(covenant)
+    if not covenant.content:
+        raise ActionError("Hãy nhập nội dung giao ước chung.", field="content")
+    if not covenant.place:
+        raise ActionError("Hãy nhập địa danh (nơi ký giao ước).", field="place")
+    save_with_version(covenant, expected_version, ["content", "place"])
+    changes = diff(before, snapshot(covenant))
+    for commitment in covenant.commitments.select_related("unit"):
+        if commitment.unit_id not in targets:
+            continue
+        new_targets = unicodedata.normalize("NFC", targets[commitment.unit_id] or "").strip()
+        if new_targets != commitment.targets:
+            changes[f"targets:{commitment.unit.name}"] = [commitment.targets, new_targets]
+            CovenantCommitment.objects.filter(pk=commitment.pk).update(targets=new_targets, confirmed_at=None, confirmed_by=None)
+    if changes:
+        record(actor=actor, action="blocs.covenant.update", obj=covenant, changes=changes)
+    return covenant
+
+
+@transaction.atomic
+def do_open_covenant(*, actor, covenant: Covenant, expected_version: int) -> Covenant:
+    ensure(actor, "bloc.lead", province=covenant.province_id, bloc=covenant.bloc_year.bloc_id)
+    if covenant.state != CovenantState.DRAFT:
+        raise ActionError("Chỉ gửi lấy xác nhận khi giao ước đang là dự thảo.")
+    missing = [c.unit.name for c in covenant.commitments.select_related("unit") if not c.targets.strip()]
+    if missing:
+        raise ActionError("Chưa nhập chỉ tiêu, cam kết cho: " + ", ".join(missing) + ".")
+    updated = Covenant.objects.filter(pk=covenant.pk, version=expected_version, state=CovenantState.DRAFT).update(
+        state=CovenantState.CONFIRMING, version=models.F("version") + 1
+    )
+    if updated != 1:
+        raise ConcurrentEditError()
+    covenant.refresh_from_db()
+    record(actor=actor, action="blocs.covenant.open", obj=covenant, changes={"state": ["Dự thảo", covenant.get_state_display()]})
+    return covenant
+
+
+@transaction.atomic
+def do_confirm_commitment(*, actor, commitment: CovenantCommitment, signer_name: str, signer_title: str) -> CovenantCommitment:
+    """A member unit confirms its targets and names who signs for it."""
+    ensure(actor, "registration.edit", unit=commitment.unit)
+    covenant = commitment.covenant
+    if covenant.state != CovenantState.CONFIRMING:
+        raise ActionError("Giao ước chưa được gửi lấy xác nhận hoặc đã ký kết.")
+    signer_name = unicodedata.normalize("NFC", signer_name or "").strip()
+    signer_title = unicodedata.normalize("NFC", signer_title or "").strip()
+    if not signer_name:
+        raise ActionError("Hãy nhập họ tên người ký thay mặt đơn vị.", field="signer_name")
+    if not signer_title:
+        raise ActionError("Hãy nhập chức vụ người ký.", field="signer_title")
+    updated = CovenantCommitment.objects.filter(pk=commitment.pk, confirmed_at__isnull=True).update(
+        signer_name=signer_name, signer_title=signer_title, confirmed_at=timezone.now(),
+        confirmed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if updated != 1:
+        raise ActionError(f"{commitment.unit.name} đã xác nhận giao ước trước đó.")
+    commitment.refresh_from_db()
+    record(actor=actor, action="blocs.covenant.confirm", obj=commitment, object_repr=f"{commitment.unit.name} xác nhận {covenant.title}",
+           changes={"signer_name": [None, signer_name], "signer_title": [None, signer_title]})
+    return commitment
+
+
+@transaction.atomic
+def do_sign_covenant(*, actor, covenant: Covenant, signed_on: dt.date, expected_version: int) -> Covenant:
+    ensure(actor, "bloc.lead", province=covenant.province_id, bloc=covenant.bloc_year.bloc_id)
+    if covenant.state != CovenantState.CONFIRMING:
+        raise ActionError("Giao ước phải được các đơn vị xác nhận trước khi ký kết.")
+    waiting = [c.unit.name for c in covenant.commitments.select_related("unit") if c.confirmed_at is None]
+    if waiting:
+        raise ActionError("Còn đơn vị chưa xác nhận: " + ", ".join(waiting) + ".")
+    if signed_on is None:
+        raise ActionError("Hãy nhập ngày ký kết.", field="signed_on")
+    updated = Covenant.objects.filter(pk=covenant.pk, version=expected_version, state=CovenantState.CONFIRMING).update(
+        state=CovenantState.SIGNED, signed_on=signed_on, version=models.F("version") + 1
+    )
+    if updated != 1:
+        raise ConcurrentEditError()
+    covenant.refresh_from_db()
+    record(actor=actor, action="blocs.covenant.sign", obj=covenant,
+           changes={"state": ["Đang lấy xác nhận của các đơn vị", "Đã ký kết"], "signed_on": [None, signed_on.isoformat()]})
+    return covenant
+
+
+# ---------------------------------------------------------------- meetings
+
+
+MEETING_FIELDS = ["kind", "held_on", "place", "chair", "guests", "minutes"]
+
+
+def _check_meeting(meeting: Meeting, bloc_year: BlocYear, attending: list[Unit]) -> None:
+    normalise_text_fields(meeting)
+    if meeting.kind not in MeetingKind.values:
+        raise ActionError("Loại hội nghị không hợp lệ.", field="kind")
+    if meeting.held_on is None:
+        raise ActionError("Hãy nhập ngày họp.", field="held_on")
+    # A year's tổng kết is often held in the first quarter of the next year (central blocks: March).
+    if not (bloc_year.year - 1 <= meeting.held_on.year <= bloc_year.year + 1):
+        raise ActionError(f"Ngày họp phải trong khoảng năm {bloc_year.year - 1}–{bloc_year.year + 1}.", field="held_on")
+    if not meeting.place:
+        raise ActionError("Hãy nhập địa điểm họp.", field="place")
+    members = set(bloc_year.memberships.values_list("unit_id", flat=True))
+    strangers = [u.name for u in attending if u.pk not in members]
+    if strangers:
+        raise ActionError("Không phải đơn vị thành viên (hãy ghi vào khách mời): " + ", ".join(strangers) + ".", field="attending")
+
+
+@transaction.atomic
+def do_record_meeting(*, actor, bloc_year: BlocYear, data: dict[str, Any], attending: list[Unit]) -> Meeting:
+    ensure(actor, "bloc.lead", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+    meeting = Meeting(province_id=bloc_year.province_id, bloc_year=bloc_year, **{k: v for k, v in data.items() if k in MEETING_FIELDS})
+    _check_meeting(meeting, bloc_year, attending)
+    meeting.save()
+    MeetingAttendance.objects.bulk_create(
+        [MeetingAttendance(province_id=bloc_year.province_id, meeting=meeting, unit=u) for u in attending]
+    )
+    changes = diff({}, snapshot(meeting))
+    changes["attending"] = [None, sorted(u.name for u in attending)]
+    record(actor=actor, action="blocs.meeting.create", obj=meeting, changes=changes)
+    return meeting
+
+
+@transaction.atomic
+def do_update_meeting(*, actor, meeting: Meeting, data: dict[str, Any], attending: list[Unit], expected_version: int) -> Meeting:
+    bloc_year = meeting.bloc_year
+    ensure(actor, "bloc.lead", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+    before = snapshot(meeting)
+    before["attending"] = sorted(meeting.attendance.values_list("unit__name", flat=True))
+    for key, value in data.items():
+        if key in MEETING_FIELDS:
+            setattr(meeting, key, value)
+    _check_meeting(meeting, bloc_year, attending)
+    save_with_version(meeting, expected_version, MEETING_FIELDS)
+    meeting.attendance.all().delete()
+    MeetingAttendance.objects.bulk_create(
+        [MeetingAttendance(province_id=bloc_year.province_id, meeting=meeting, unit=u) for u in attending]
+    )
+    after = snapshot(meeting)
+    after["attending"] = sorted(u.name for u in attending)
+    changes = diff(before, after)
+    if changes:
+        record(actor=actor, action="blocs.meeting.update", obj=meeting, changes=changes)
+    return meeting
+
+
+# ---------------------------------------------------------------- review reports
+
+REPORT_SECTIONS = ["situation", "results", "deliberation", "proposals", "directions"]
+
+
+@transaction.atomic
+def do_save_report(*, actor, bloc_year: BlocYear, kind: str, sections: dict[str, str], expected_version: int | None) -> BlocReport:
+    """Create or edit the narrative sections of the block's sơ kết / tổng kết report."""
+    ensure(actor, "bloc.lead", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+    if kind not in ReportKind.values:
+        raise ActionError("Loại báo cáo không hợp lệ.", field="kind")
+    report = BlocReport.objects.filter(bloc_year=bloc_year, kind=kind).first()
+    if report is None:
+        report = BlocReport(province_id=bloc_year.province_id, bloc_year=bloc_year, kind=kind, **{k: sections.get(k, "") for k in REPORT_SECTIONS})
+        normalise_text_fields(report)
+        report.save()
+        record(actor=actor, action="blocs.report.create", obj=report, changes=diff({}, snapshot(report)))
+        return report
+    before = snapshot(report)
+    for key in REPORT_SECTIONS:
+        if key in sections:
+            setattr(report, key, sections[key] or "")
+    normalise_text_fields(report)
+    changes = diff(before, snapshot(report))
+    if changes:
+        save_with_version(report, expected_version if expected_version is not None else -1, REPORT_SECTIONS)
+        record(actor=actor, action="blocs.report.update", obj=report, changes=changes)
+    return report

@@ -63,3 +63,49 @@ class LeadershipForm(VietnameseFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["head_unit"].queryset = members
         self.fields["deputy_unit"].queryset = members
+
+
+class CovenantForm(VietnameseFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    content = forms.CharField(
+        label="Nội dung giao ước chung", widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Mỗi dòng là một nội dung cam kết chung; hệ thống tự đánh số.",
+    )
+    place = forms.CharField(label="Địa danh (nơi ký)", max_length=100)
+
+
+class ConfirmCommitmentForm(VietnameseFormMixin, forms.Form):
+    signer_name = forms.CharField(label="Họ tên người ký thay mặt đơn vị", max_length=120)
+    signer_title = forms.CharField(label="Chức vụ", max_length=120)
+
+
+class SignCovenantForm(VietnameseFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    signed_on = forms.DateField(label="Ngày ký kết")
+
+
+class MeetingForm(VietnameseFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(label="Loại hội nghị", choices=[])
+    held_on = forms.DateField(label="Ngày họp")
+    place = forms.CharField(label="Địa điểm", max_length=255)
+    chair = forms.CharField(label="Chủ trì", max_length=255, required=False)
+    attending = forms.ModelMultipleChoiceField(label="Đơn vị dự họp", queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    guests = forms.CharField(label="Khách mời (dự, không biểu quyết)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label="Biên bản, kết luận hội nghị", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from thidua.blocs.models import MeetingKind
+
+        self.fields["kind"].choices = MeetingKind.choices
+        self.fields["attending"].queryset = members
+
+
+class ReportForm(VietnameseFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    situation = forms.CharField(label="I. Tình hình, đặc điểm", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    results = forms.CharField(label="II. Kết quả thực hiện các phong trào thi đua", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    deliberation = forms.CharField(label="III. Kết quả bình xét, xếp loại", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    proposals = forms.CharField(label="IV. Đề nghị khen thưởng", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    directions = forms.CharField(label="V. Phương hướng, nhiệm vụ thời gian tới", required=False, widget=forms.Textarea(attrs={"rows": 4}))

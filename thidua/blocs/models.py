@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -194,3 +195,108 @@ class Deadline(TenantModel):
         verbose_name_plural = "Hạn của năm thi đua"
         ordering = ["due_on"]
         constraints = [models.UniqueConstraint(fields=["province", "bloc_year", "kind"], name="blocs_deadline_uniq")]
+
+
+class CovenantState(models.TextChoices):
+    DRAFT = "DRAFT", "Dự thảo"
+    CONFIRMING = "CONFIRMING", "Đang lấy xác nhận của các đơn vị"
+    SIGNED = "SIGNED", "Đã ký kết"
+
+
+class Covenant(TenantModel):
+    """The block's emulation covenant for a year (giao ước thi đua): shared commitments and each
+    member's targets, confirmed by every member before it is signed at the block's meeting."""
+
+    bloc_year = models.ForeignKey(BlocYear, verbose_name="Năm thi đua", on_delete=models.PROTECT, related_name="covenants")
+    title = models.CharField("Tên giao ước", max_length=255)
+    content = models.TextField("Nội dung giao ước chung", help_text="Mỗi dòng là một nội dung cam kết chung của các đơn vị.")
+    place = models.CharField("Địa danh", max_length=100)
+    signed_on = models.DateField("Ngày ký kết", null=True, blank=True)
+    state = models.CharField("Tình trạng", max_length=12, choices=CovenantState.choices, default=CovenantState.DRAFT)
+
+    class Meta:
+        verbose_name = "Giao ước thi đua"
+        verbose_name_plural = "Giao ước thi đua"
+        constraints = [models.UniqueConstraint(fields=["province", "bloc_year"], name="blocs_covenant_one_per_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CovenantCommitment(TenantModel):
+    covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="commitments")
+    unit = models.ForeignKey("org.Unit", verbose_name="Đơn vị", on_delete=models.PROTECT, related_name="+")
+    targets = models.TextField("Chỉ tiêu, cam kết của đơn vị", blank=True)
+    signer_name = models.CharField("Người ký", max_length=120, blank=True)
+    signer_title = models.CharField("Chức vụ người ký", max_length=120, blank=True)
+    confirmed_at = models.DateTimeField("Xác nhận lúc", null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "Cam kết của đơn vị"
+        verbose_name_plural = "Cam kết của đơn vị"
+        constraints = [models.UniqueConstraint(fields=["province", "covenant", "unit"], name="blocs_commitment_uniq")]
+
+
+class MeetingKind(models.TextChoices):
+    COVENANT_SIGNING = "COVENANT_SIGNING", "Hội nghị ký kết giao ước thi đua"
+    INTERIM_REVIEW = "INTERIM_REVIEW", "Hội nghị sơ kết 6 tháng"
+    ANNUAL_REVIEW = "ANNUAL_REVIEW", "Hội nghị tổng kết năm"
+    DELIBERATION = "DELIBERATION", "Họp bình xét thi đua"
+    OTHER = "OTHER", "Hội nghị khác"
+
+
+class Meeting(TenantModel):
+    """A conference of the block. A year's tổng kết may be held early the next year."""
+
+    bloc_year = models.ForeignKey(BlocYear, verbose_name="Năm thi đua", on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField("Loại hội nghị", max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField("Ngày họp")
+    place = models.CharField("Địa điểm", max_length=255)
+    chair = models.CharField("Chủ trì", max_length=255, blank=True)
+    guests = models.TextField("Khách mời", blank=True, help_text="Mỗi dòng một khách mời (dự, không biểu quyết).")
+    minutes = models.TextField("Biên bản, kết luận hội nghị", blank=True)
+    attending_units = models.ManyToManyField("org.Unit", through="MeetingAttendance", related_name="+", blank=True)
+
+    class Meta:
+        verbose_name = "Hội nghị của khối"
+        verbose_name_plural = "Hội nghị của khối"
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ngày {self.held_on:%d/%m/%Y}"
+
+
+class MeetingAttendance(TenantModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    representative = models.CharField("Người dự", max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "meeting", "unit"], name="blocs_attendance_uniq")]
+
+
+class ReportKind(models.TextChoices):
+    INTERIM = "INTERIM", "Sơ kết 6 tháng đầu năm"
+    ANNUAL = "ANNUAL", "Tổng kết năm"
+
+
+class BlocReport(TenantModel):
+    """The report the block head sends up after a review. Narrative sections are written here;
+    tables (members, movements, meetings, leadership) are filled from data when the DOCX is built."""
+
+    bloc_year = models.ForeignKey(BlocYear, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField("Loại báo cáo", max_length=8, choices=ReportKind.choices)
+    situation = models.TextField("I. Tình hình, đặc điểm", blank=True)
+    results = models.TextField("II. Kết quả thực hiện các phong trào thi đua", blank=True)
+    deliberation = models.TextField("III. Kết quả bình xét, xếp loại", blank=True)
+    proposals = models.TextField("IV. Đề nghị khen thưởng", blank=True)
+    directions = models.TextField("V. Phương hướng, nhiệm vụ thời gian tới", blank=True)
+
+    class Meta:
+        verbose_name = "Báo cáo sơ kết, tổng kết của khối"
+        verbose_name_plural = "Báo cáo sơ kết, tổng kết của khối"
+        constraints = [models.UniqueConstraint(fields=["province", "bloc_year", "kind"], name="blocs_report_uniq")]
+
+    def __str__(self) -> str:
+        return f"Báo cáo {self.get_kind_display().lower()} {self.bloc_year.year} — {self.bloc_year.bloc.name}"

@@ -14,4 +14,12 @@ urlpatterns = [
     path("nam/<uuid:uid>/them-don-vi/", views.member_add, name="member_add"),
     path("nam/<uuid:uid>/truong-khoi/", views.leadership_set, name="leadership_set"),
     path("thanh-vien/<uuid:uid>/roi-khoi/", views.member_remove, name="member_remove"),
+    path("nam/<uuid:uid>/giao-uoc/", views.covenant_page, name="covenant"),
+    path("giao-uoc/<uuid:uid>/gui-xac-nhan/", views.covenant_open, name="covenant_open"),
+    path("giao-uoc/<uuid:uid>/ky-ket/", views.covenant_sign, name="covenant_sign"),
+    path("giao-uoc/<uuid:uid>/sinh-van-ban/", views.covenant_generate, name="covenant_generate"),
+    path("cam-ket/<uuid:uid>/xac-nhan/", views.commitment_confirm, name="commitment_confirm"),
+    path("nam/<uuid:uid>/hoi-nghi/them/", views.meeting_create, name="meeting_create"),
+    path("hoi-nghi/<uuid:uid>/", views.meeting_detail, name="meeting_detail"),
+    path("nam/<uuid:uid>/bao-cao/<slug:kind>/", views.report_page, name="report"),
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -158,6 +159,7 @@ def _year_context(request, bloc_year, **forms):
         "leadership_form": forms.get("leadership_form") or LeadershipForm(members=current_units, initial=initial),
         "remove_form": RemoveMemberForm(),
         "head_term": bloc_year.head_term(),
+        "meetings": bloc_year.meetings.all(),
         "deadlines": [
             {"label": d.get_kind_display(), "due_on": d.due_on, "days_left": (d.due_on - dt.date.today()).days,
              "days_overdue": (dt.date.today() - d.due_on).days}
@@ -236,3 +238,258 @@ def leadership_set(request, uid):
     return render(request, "blocs/year_detail.html", _year_context(request, bloc_year, leadership_form=form), status=400)
 
 
+
+
+# ---------------------------------------------------------------- covenant
+
+
+def _covenant_context(request, bloc_year, covenant, **forms_):
+    from thidua.blocs.forms import ConfirmCommitmentForm, CovenantForm, SignCovenantForm
+    from thidua.documents.models import IssuedDocument
+
+    can_lead = _can_lead(request.user, bloc_year.bloc)
+    own_units = scope_of(request.user).unit_ids_for("registration.edit")
+    commitments = list(covenant.commitments.select_related("unit").order_by(vi_order("unit__name"))) if covenant else []
+    document = IssuedDocument.objects.filter(kind="COVENANT", source_key=str(covenant.uid)).first() if covenant else None
+    return {
+        "bloc": bloc_year.bloc,
+        "bloc_year": bloc_year,
+        "covenant": covenant,
+        "commitments": commitments,
+        "can_lead": can_lead,
+        "confirmable": {c.pk for c in commitments if c.unit_id in own_units and c.confirmed_at is None},
+        "form": forms_.get("form") or CovenantForm(
+            initial={"version": covenant.version, "content": covenant.content, "place": covenant.place} if covenant
+            else {"place": bloc_year.province.name}
+        ),
+        "confirm_form": ConfirmCommitmentForm(),
+        "sign_form": SignCovenantForm(initial={"version": covenant.version} if covenant else {}),
+        "document": document,
+        "can_generate": can_lead,
+        "all_confirmed": bool(commitments) and all(c.confirmed_at for c in commitments),
+    }
+
+
+@access("registry.view")
+def covenant_page(request, uid):
+    from thidua.blocs.forms import CovenantForm
+    from thidua.blocs.models import Covenant
+
+    bloc_year = get_scoped_or_404(request.user, BlocYear.objects.select_related("bloc", "province", "head_unit"), uid=uid)
+    covenant = Covenant.objects.filter(bloc_year=bloc_year).first()
+    if request.method == "POST":
+        if not _can_lead(request.user, bloc_year.bloc):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Chỉ Trưởng khối hoặc cán bộ TĐKT tỉnh mới soạn giao ước.")
+        form = CovenantForm(request.POST)
+        if form.is_valid():
+            targets = {}
+            for key, value in request.POST.items():
+                if key.startswith("targets-") and key[8:].isdigit():
+                    targets[int(key[8:])] = value
+            try:
+                if covenant is None:
+                    covenant = actions.do_draft_covenant(
+                        actor=request.user, bloc_year=bloc_year, content=form.cleaned_data["content"], place=form.cleaned_data["place"]
+                    )
+                    messages.success(request, "Đã lập dự thảo giao ước. Hãy nhập chỉ tiêu, cam kết của từng đơn vị.")
+                else:
+                    actions.do_update_covenant(
+                        actor=request.user, covenant=covenant, content=form.cleaned_data["content"], place=form.cleaned_data["place"],
+                        targets=targets, expected_version=form.cleaned_data.get("version") or 0,
+                    )
+                    messages.success(request, "Đã lưu giao ước.")
+            except ActionError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect(reverse("blocs:covenant", args=[bloc_year.uid]))
+        return render(request, "blocs/covenant.html", _covenant_context(request, bloc_year, covenant, form=form), status=400)
+    return render(request, "blocs/covenant.html", _covenant_context(request, bloc_year, covenant))
+
+
+def _covenant_step(request, uid, step):
+    from thidua.blocs.models import Covenant
+
+    covenant = get_scoped_or_404(request.user, Covenant.objects.select_related("bloc_year__bloc"), uid=uid)
+    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else -1
+    try:
+        step(covenant, version)
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("blocs:covenant", args=[covenant.bloc_year.uid]))
+
+
+@require_POST
+@access("registry.view")
+def covenant_open(request, uid):
+    def step(covenant, version):
+        actions.do_open_covenant(actor=request.user, covenant=covenant, expected_version=version)
+        messages.success(request, "Đã gửi giao ước để các đơn vị xác nhận.")
+
+    return _covenant_step(request, uid, step)
+
+
+@require_POST
+@access("registry.view")
+def covenant_sign(request, uid):
+    from thidua.blocs.forms import SignCovenantForm
+
+    def step(covenant, version):
+        form = SignCovenantForm(request.POST)
+        if not form.is_valid():
+            raise ActionError("Hãy nhập ngày ký kết theo dạng ngày/tháng/năm.")
+        actions.do_sign_covenant(actor=request.user, covenant=covenant, signed_on=form.cleaned_data["signed_on"], expected_version=version)
+        messages.success(request, "Giao ước đã được ký kết.")
+
+    return _covenant_step(request, uid, step)
+
+
+@require_POST
+@access("registry.view")
+def covenant_generate(request, uid):
+    from thidua.documents.actions import do_generate_document
+
+    def step(covenant, version):
+        do_generate_document(actor=request.user, kind_code="COVENANT", source=covenant)
+        messages.success(request, "Đã sinh văn bản giao ước (DOCX).")
+
+    return _covenant_step(request, uid, step)
+
+
+@require_POST
+@access("registration.edit")
+def commitment_confirm(request, uid):
+    from thidua.blocs.forms import ConfirmCommitmentForm
+    from thidua.blocs.models import CovenantCommitment
+
+    commitment = get_scoped_or_404(request.user, CovenantCommitment.objects.select_related("covenant__bloc_year", "unit"), "registration.edit", uid=uid)
+    form = ConfirmCommitmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hãy nhập họ tên và chức vụ người ký.")
+    else:
+        try:
+            actions.do_confirm_commitment(
+                actor=request.user, commitment=commitment, signer_name=form.cleaned_data["signer_name"], signer_title=form.cleaned_data["signer_title"]
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{commitment.unit.name} đã xác nhận giao ước.")
+    return redirect(reverse("blocs:covenant", args=[commitment.covenant.bloc_year.uid]))
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def _meeting_form(request, bloc_year, meeting=None):
+    from thidua.blocs.forms import MeetingForm
+
+    members = Unit.objects.filter(pk__in=bloc_year.memberships.values("unit_id")).order_by(vi_order("name"))
+    initial = None
+    if meeting is not None:
+        initial = {
+            "version": meeting.version, "kind": meeting.kind, "held_on": meeting.held_on, "place": meeting.place,
+            "chair": meeting.chair, "guests": meeting.guests, "minutes": meeting.minutes,
+            "attending": list(meeting.attendance.values_list("unit_id", flat=True)),
+        }
+    return MeetingForm(request.POST or None, members=members, initial=initial)
+
+
+@access("registry.view")
+def meeting_create(request, uid):
+    bloc_year = get_scoped_or_404(request.user, BlocYear.objects.select_related("bloc"), uid=uid)
+    if not _can_lead(request.user, bloc_year.bloc):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Chỉ Trưởng khối hoặc cán bộ TĐKT tỉnh mới ghi nhận hội nghị của khối.")
+    form = _meeting_form(request, bloc_year)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "attending")}
+        try:
+            meeting = actions.do_record_meeting(actor=request.user, bloc_year=bloc_year, data=data, attending=list(form.cleaned_data["attending"]))
+        except ActionError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Đã ghi nhận {meeting.get_kind_display().lower()} ngày {meeting.held_on:%d/%m/%Y}.")
+            return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
+    return render(request, "blocs/meeting_form.html", {"form": form, "bloc_year": bloc_year, "bloc": bloc_year.bloc, "meeting": None})
+
+
+@access("registry.view")
+def meeting_detail(request, uid):
+    from thidua.blocs.models import Meeting
+
+    meeting = get_scoped_or_404(request.user, Meeting.objects.select_related("bloc_year__bloc"), uid=uid)
+    bloc_year = meeting.bloc_year
+    can_lead = _can_lead(request.user, bloc_year.bloc)
+    form = _meeting_form(request, bloc_year, meeting) if can_lead else None
+    if request.method == "POST":
+        if not can_lead:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Chỉ Trưởng khối hoặc cán bộ TĐKT tỉnh mới sửa hội nghị của khối.")
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "attending")}
+            try:
+                actions.do_update_meeting(
+                    actor=request.user, meeting=Meeting.objects.get(pk=meeting.pk), data=data,
+                    attending=list(form.cleaned_data["attending"]), expected_version=form.cleaned_data.get("version") or 0,
+                )
+            except ActionError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Đã lưu hội nghị.")
+                return redirect(reverse("blocs:meeting_detail", args=[meeting.uid]))
+    context = {
+        "meeting": meeting, "bloc_year": bloc_year, "bloc": bloc_year.bloc, "form": form,
+        "attendance": meeting.attendance.select_related("unit").order_by(vi_order("unit__name")),
+    }
+    return render(request, "blocs/meeting_form.html", context)
+
+
+# ---------------------------------------------------------------- review reports
+
+
+@access("registry.view")
+def report_page(request, uid, kind):
+    from thidua.blocs.forms import ReportForm
+    from thidua.blocs.models import BlocReport, ReportKind
+    from thidua.documents.models import IssuedDocument
+
+    if kind not in ("so-ket", "tong-ket"):
+        raise Http404("Không tìm thấy")
+    report_kind = ReportKind.INTERIM if kind == "so-ket" else ReportKind.ANNUAL
+    bloc_year = get_scoped_or_404(request.user, BlocYear.objects.select_related("bloc", "head_unit"), uid=uid)
+    report = BlocReport.objects.filter(bloc_year=bloc_year, kind=report_kind).first()
+    can_lead = _can_lead(request.user, bloc_year.bloc)
+    initial = {"version": report.version, **{k: getattr(report, k) for k in actions.REPORT_SECTIONS}} if report else {}
+    form = ReportForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_lead:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Chỉ Trưởng khối hoặc cán bộ TĐKT tỉnh mới soạn báo cáo của khối.")
+        if form.is_valid():
+            try:
+                report = actions.do_save_report(
+                    actor=request.user, bloc_year=bloc_year, kind=report_kind,
+                    sections={k: form.cleaned_data[k] for k in actions.REPORT_SECTIONS}, expected_version=form.cleaned_data.get("version"),
+                )
+                if request.POST.get("generate"):
+                    from thidua.documents.actions import do_generate_document
+
+                    do_generate_document(actor=request.user, kind_code="BLOC_REPORT", source=report)
+                    messages.success(request, "Đã lưu và sinh văn bản báo cáo (DOCX).")
+                else:
+                    messages.success(request, "Đã lưu báo cáo.")
+            except ActionError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect(reverse("blocs:report", args=[bloc_year.uid, kind]))
+    document = IssuedDocument.objects.filter(kind="BLOC_REPORT", source_key=str(report.uid)).first() if report else None
+    context = {
+        "bloc_year": bloc_year, "bloc": bloc_year.bloc, "report": report, "form": form, "can_lead": can_lead,
+        "kind_label": ReportKind(report_kind).label, "document": document, "can_generate": can_lead,
+    }
+    return render(request, "blocs/report.html", context)

@@ -18,7 +18,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from thidua.documents.layout import DocumentSpec, Heading, Layout, Paragraph, Table, number_line, place_date_line
+from thidua.documents.layout import (
+    DocumentSpec,
+    Heading,
+    Layout,
+    Paragraph,
+    SignatureGrid,
+    Table,
+    number_line,
+    place_date_line,
+)
 
 _ALIGN = {
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -198,6 +207,35 @@ def _body(document, spec: DocumentSpec) -> None:
             if block.widths_mm:
                 _set_widths(table, block.widths_mm)
             _paragraph(document, layout, "", 6)
+        elif isinstance(block, SignatureGrid):
+            _signature_grid(document, layout, block)
+
+
+def _signature_grid(document, layout: Layout, grid: SignatureGrid) -> None:
+    signatures = grid.signatures
+    rows = (len(signatures) + 1) // 2
+    table = document.add_table(rows=rows, cols=2)
+    _hide_borders(table)
+    _set_widths(table, [82, 83])
+    for index, signature in enumerate(signatures):
+        cell = table.rows[index // 2].cells[index % 2]
+        first = True
+        for text in (signature.authority, signature.title):
+            if not text:
+                continue
+            if first:
+                paragraph = cell.paragraphs[0]
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _set_run_font(paragraph.add_run(text.upper()), layout, layout.signer_pt, bold=True)
+                first = False
+            else:
+                _paragraph(cell, layout, text.upper(), layout.signer_pt, bold=True)
+        _paragraph(cell, layout, "(Ký, ghi rõ họ tên, đóng dấu)", layout.signer_pt - 1, italic=True)
+        for _ in range(3):
+            _paragraph(cell, layout, "", layout.signer_pt)
+        if signature.name:
+            _paragraph(cell, layout, signature.name, layout.signer_pt, bold=True)
+        _paragraph(cell, layout, "", layout.signer_pt)
 
 
 def _closing(document, spec: DocumentSpec) -> None:

@@ -130,6 +130,13 @@ class Table:
 
 
 @dataclass
+class SignatureGrid:
+    """Signature blocks of several parties (e.g. every member unit signing a covenant), two per row."""
+
+    signatures: list["Signature"]
+
+
+@dataclass
 class Signature:
     authority: str = ""  # e.g. "TM. KHỐI THI ĐUA", "KT. GIÁM ĐỐC"
     title: str = ""  # e.g. "TRƯỞNG KHỐI"
@@ -147,7 +154,7 @@ class DocumentSpec:
     superior_name: str = ""  # the direct superior body, e.g. "UBND TỈNH QUẢNG NINH", "TỈNH ỦY AN GIANG"
     number: str | int | None = None
     date: dt.date | None = None
-    body: list[Paragraph | Heading | Table] = field(default_factory=list)
+    body: list[Paragraph | Heading | Table | SignatureGrid] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     type_abbr: str | None = None

@@ -7,10 +7,8 @@ returning the same registration at once — one wins, the other is told it chang
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +18,7 @@ from thidua.blocs.models import BlocYear
 from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
 from thidua.core.errors import ActionError, ConcurrentEditError
+from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
 from thidua.movements.models import Movement, MovementLevel, Registration, RegistrationItem, SubjectKind
 from thidua.org.models import Person, Province
@@ -69,18 +68,7 @@ def _store_plan_file(movement: Movement, upload) -> None:
         raise ActionError("Tệp kế hoạch phải là PDF hoặc Word (.pdf, .doc, .docx, .odt).", field="plan_file")
     if upload.size > MAX_PLAN_BYTES:
         raise ActionError("Tệp kế hoạch vượt quá 20 MB.", field="plan_file")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    sha = digest.hexdigest()
-    movement.plan_file_sha256 = sha
-    # Content-addressed: the same file uploaded twice is stored once, under its original name.
-    safe_name = default_storage.get_valid_name(upload.name.rsplit("/", 1)[-1])
-    path = f"movements/{sha[:2]}/{sha}/{safe_name}"
-    if not default_storage.exists(path):
-        path = default_storage.save(path, upload)
-    movement.plan_file.name = path
+    movement.plan_file.name, movement.plan_file_sha256 = store_upload("movements", upload)
 
 
 @transaction.atomic

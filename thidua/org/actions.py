@@ -184,6 +184,18 @@ def do_rename_department(*, actor, department: Department, name: str, expected_v
 
 POSITION_FIELDS = ["unit", "department", "title", "is_leader", "start_date", "end_date"]
 CURRENT_POST_FIELDS = ["unit", "department", "position_title", "is_leader"]
+# Audit keys of rows that touch more than one record are Vietnamese labels, as the log shows them.
+CURRENT_POST_LABELS = {
+    "unit": "Đơn vị hiện tại",
+    "department": "Phòng, ban hiện tại",
+    "position_title": "Chức vụ hiện tại",
+    "is_leader": "Lãnh đạo, quản lý (chức vụ hiện tại)",
+}
+
+
+def _labelled(changes: dict[str, list[Any]], model, prefix: str) -> dict[str, list[Any]]:
+    """Audit changes keyed by "<prefix><field's Vietnamese label>"."""
+    return {f"{prefix}{model._meta.get_field(k).verbose_name}": v for k, v in changes.items()}
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -217,7 +229,7 @@ def _copy_current_post(*, actor, person: Person) -> dict[str, list[Any]]:
     if changes:
         stored_version = Person.objects.filter(pk=person.pk).values_list("version", flat=True).get()
         save_with_version(person, stored_version, CURRENT_POST_FIELDS)
-    return {f"person.{k}": v for k, v in changes.items()}
+    return {CURRENT_POST_LABELS[k]: v for k, v in changes.items()}
 
 
 def _check_position(position: Position) -> None:
@@ -250,7 +262,7 @@ def do_add_position(*, actor, person: Person, data: dict[str, Any]) -> Position:
     _validate(position, exclude=["province", "person"])
     _check_position(position)
     position.save()
-    changes = diff({}, snapshot(position, POSITION_FIELDS))
+    changes = _labelled(diff({}, snapshot(position, POSITION_FIELDS)), Position, "Quá trình công tác: ")
     changes.update(_copy_current_post(actor=actor, person=person))
     record(actor=actor, action="org.position.create", obj=person, changes=changes, note="Thêm quá trình công tác")
     return position
@@ -516,7 +528,7 @@ def do_record_rename(
     save_with_version(unit, unit.version, ["name", "short_name"])
     event = _new_event(LineageKind.RENAME, unit.province_id, effective_on, decision, old_name=old_name, new_name=new_name)
     _link(event, unit, LineageRole.TO)
-    changes = diff(before, snapshot(unit, ["name", "short_name"]))
+    changes = _labelled(diff(before, snapshot(unit, ["name", "short_name"])), Unit, "")
     changes.update(_event_changes(event))
     record(actor=actor, action="org.lineage.rename", obj=event, province=unit.province, changes=changes)
     return event
