@@ -26,7 +26,7 @@ demo: migrate
 
 run: demo
 	@$(PY) manage.py demo_admin
-	$(VENV)/bin/gunicorn thidua.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --error-logfile -
+	$(VENV)/bin/gunicorn thidua.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 120 --access-logfile - --error-logfile -
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

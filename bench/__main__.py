@@ -42,6 +42,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _git_revision() -> str:
+    """The commit measured, with "+changes" when the working tree differs from it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
 def _database_version(vendor: str) -> str:
     from django.db import connection
 
@@ -62,6 +77,7 @@ def run(args: argparse.Namespace, db: database.BenchDatabase) -> int:
     repeat = args.repeat or repeat
     warmup = args.warmup if args.warmup is not None else warmup
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
     print(f"bench: {db.describe()}, size {size.name}{' (smoke)' if args.smoke else ''}", flush=True)
     database.create(db)
@@ -97,6 +113,7 @@ def run(args: argparse.Namespace, db: database.BenchDatabase) -> int:
             "size": size.name,
             "smoke": args.smoke,
             "seed": SEED,
+            "revision": _git_revision(),
             "repeat": repeat,
             "warmup": warmup,
             "database": {"vendor": db.vendor, "version": _database_version(db.vendor)},
@@ -106,6 +123,8 @@ def run(args: argparse.Namespace, db: database.BenchDatabase) -> int:
                 "platform": platform.platform(),
                 "python": platform.python_version(),
                 "django": django.get_version(),
+                # Other work on the machine inflates every timing; readers should see it.
+                "loadavg_1m": {"start": load_at_start, "end": os.getloadavg()[0] if hasattr(os, "getloadavg") else None},
             },
             "seconds": round(time.perf_counter() - started, 1),
         },

@@ -13,14 +13,21 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}".replace(",", " ")
 
 
+def _load(load: dict[str, Any] | None) -> str:
+    if not load or load.get("start") is None:
+        return "không rõ"
+    return f"{load['start']:.1f} / {load['end']:.1f}"
+
+
 def markdown(doc: dict[str, Any]) -> str:
     run, data = doc["run"], doc["data"]
     lines = [
         f"# Bench thidua — cỡ `{run['size']}`{' (smoke)' if run['smoke'] else ''}",
         "",
-        f"- Ngày chạy: {run['date']} (UTC)",
+        f"- Ngày chạy: {run['date']} (UTC), mã nguồn `{run.get('revision', 'unknown')}`",
         f"- CSDL: {run['database']['vendor']} {run['database']['version']}",
-        f"- Máy: {run['machine']['nproc']} nhân (nproc), Python {run['machine']['python']}, Django {run['machine']['django']}",
+        f"- Máy: {run['machine']['nproc']} nhân (nproc), Python {run['machine']['python']}, Django {run['machine']['django']}; "
+        f"tải trung bình 1 phút lúc bắt đầu/kết thúc: {_load(run['machine'].get('loadavg_1m'))}",
         f"- Dữ liệu: {data['units']} đơn vị, {data['departments']} phòng ban, {data['people']} cá nhân "
         f"(trong phạm vi cán bộ tỉnh: {data['units_in_scope']} đơn vị, {data['people_in_scope']} cá nhân, "
         f"{data['provinces_in_scope']} tỉnh gồm tỉnh trước sáp nhập); dựng trong {data['build_seconds']:.1f} s",

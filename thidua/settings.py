@@ -150,7 +150,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["thidua.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off: with it Django prints years as "2.026". Amounts are grouped explicitly where shown.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("dang-nhap/", core_views.login_view, name="login"),
     path("dang-xuat/", core_views.logout_view, name="logout"),
     path("suc-khoe/", core_views.health, name="health"),
+    # Browsers ask for /favicon.ico on their own.
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("to-chuc/nhap/", include("thidua.org.import_urls")),
     path("to-chuc/", include("thidua.org.urls")),
     path("khoi-thi-dua/", include("thidua.blocs.urls")),

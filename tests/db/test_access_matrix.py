@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any, Callable
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -48,6 +49,7 @@ PUBLIC_ROUTES = {
     "login": "the sign-in page itself",
     "logout": "signing out must work with an expired session",
     "health": "load balancer health check; answers only 'ok' and the database vendor",
+    "favicon": "browsers fetch /favicon.ico on their own; a redirect to the static icon",
 }
 # ninja's own URLs that are not API operations (no data behind them).
 NINJA_BUILTIN_ROUTES = {
@@ -187,10 +189,15 @@ def test_every_api_operation_declares_its_action():
 
 @dataclass
 class Sample:
-    """URL kwargs for a route and the personas whose scope holds the object."""
+    """URL kwargs for a route and the personas whose scope holds the object.
+
+    `requires` names a stricter action the view checks itself beyond its decorator (e.g. a page
+    open to every viewer of the block whose form only the block head may use).
+    """
 
     kwargs: Callable[[Any], dict[str, Any]]
     owners: set[str]
+    requires: str | None = None
 
 
 def _profile_uid(user):
@@ -216,6 +223,73 @@ def _sample_department(world):
     from thidua.org import actions
 
     return actions.do_create_department(actor=None, unit=world.tuyen_giao, name="Phòng Tuyên truyền")
+
+
+@dataclass
+class Extras:
+    """Objects of the later features, built once per world for the routes that need them.
+
+    A 2024 block of An Giang with Ban Tuyên giáo and Ban Tổ chức as members (Ban Tổ chức heads
+    it, so no persona is block head), a draft covenant, a meeting, a province-level movement,
+    Ban Tuyên giáo's registration, and the covenant document, registered and signed.
+    """
+
+    bloc: Any
+    year: Any
+    membership: Any
+    covenant: Any
+    commitment: Any
+    meeting: Any
+    movement: Any
+    registration: Any
+    document: Any
+
+
+def extras(world) -> Extras:
+    cached = getattr(world, "_matrix_extras", None)
+    if cached is not None:
+        return cached
+    from thidua.blocs import actions as blocs
+    from thidua.blocs.models import BlocKind, MeetingKind
+    from thidua.documents.actions import do_generate_document, do_register_document, do_upload_signed_scan
+    from thidua.movements import actions as movements
+
+    bloc = blocs.do_create_bloc(
+        actor=None, province=world.an_giang, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": BlocKind.KHOI}
+    )
+    year, _ = blocs.do_open_year(actor=None, bloc=bloc, year=2024)
+    membership = blocs.do_add_member(actor=None, bloc_year=year, unit=world.tuyen_giao)
+    blocs.do_add_member(actor=None, bloc_year=year, unit=world.to_chuc)
+    year = blocs.do_set_leadership(
+        actor=None, bloc_year=year, head_unit=world.to_chuc, deputy_unit=None, expected_version=year.version
+    )
+    covenant = blocs.do_draft_covenant(
+        actor=None, bloc_year=year, content="Thi đua hoàn thành xuất sắc nhiệm vụ chính trị", place="An Giang"
+    )
+    meeting = blocs.do_record_meeting(
+        actor=None, bloc_year=year, data={"kind": MeetingKind.COVENANT_SIGNING, "held_on": dt.date(2024, 3, 15), "place": "An Giang"},
+        attending=[world.tuyen_giao, world.to_chuc],
+    )
+    movement = movements.do_create_movement(
+        actor=None, province=world.an_giang,
+        data={"title": "Phong trào thi đua năm 2024", "kind": "REGULAR", "level": "PROVINCE", "start_date": dt.date(2024, 1, 1)},
+        plan_file=SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 ke hoach", content_type="application/pdf"),
+    )
+    registration = movements.do_start_registration(actor=None, bloc_year=year, unit=world.tuyen_giao)
+    document = do_generate_document(actor=None, kind_code="COVENANT", source=covenant)
+    document = do_register_document(
+        actor=None, document=document, number="05", issued_on=dt.date(2024, 3, 15), expected_version=document.version
+    )
+    document = do_upload_signed_scan(
+        actor=None, document=document, upload=SimpleUploadedFile("ban-ky.pdf", b"%PDF-1.4 ban ky"),
+        expected_version=document.version,
+    )
+    world._matrix_extras = Extras(
+        bloc=bloc, year=year, membership=membership, covenant=covenant,
+        commitment=covenant.commitments.get(unit=world.tuyen_giao), meeting=meeting, movement=movement,
+        registration=registration, document=document,
+    )
+    return world._matrix_extras
 
 
 # Ban Tuyên giáo (An Giang before the merger): the An Giang officer, the unit's own officer and
@@ -244,6 +318,37 @@ SAMPLES: dict[str, Sample] = {
     "accounts:grant_end": Sample(lambda w: {"grant_uid": w.viewer.grants.get().uid}, ACCOUNT_SEEN_BY),
     # A token is only ever its owner's.
     "accounts:token_revoke": Sample(lambda w: {"token_uid": _an_officer_token(w).uid}, {"an_officer"}),
+    # blocks: members' officers see the block; only province managers (or its head) run it.
+    "blocs:bloc_detail": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
+    "blocs:bloc_edit": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
+    "blocs:year_open": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
+    "blocs:year_detail": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
+    "blocs:member_add": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
+    "blocs:leadership_set": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
+    "blocs:member_remove": Sample(lambda w: {"uid": extras(w).membership.uid}, UNIT_SEEN_BY),
+    "blocs:covenant": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
+    "blocs:covenant_open": Sample(lambda w: {"uid": extras(w).covenant.uid}, UNIT_SEEN_BY),
+    "blocs:covenant_sign": Sample(lambda w: {"uid": extras(w).covenant.uid}, UNIT_SEEN_BY),
+    "blocs:covenant_generate": Sample(lambda w: {"uid": extras(w).covenant.uid}, UNIT_SEEN_BY),
+    "blocs:commitment_confirm": Sample(lambda w: {"uid": extras(w).commitment.uid}, UNIT_SEEN_BY),
+    "blocs:meeting_create": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY, requires="bloc.lead"),
+    "blocs:meeting_detail": Sample(lambda w: {"uid": extras(w).meeting.uid}, UNIT_SEEN_BY),
+    "blocs:report": Sample(lambda w: {"uid": extras(w).year.uid, "kind": "tong-ket"}, UNIT_SEEN_BY),
+    # A province-level movement is seen through province-wide grants; a registration by its unit too.
+    "movements:movement_detail": Sample(lambda w: {"uid": extras(w).movement.uid}, PROVINCE_SEEN_BY),
+    "movements:movement_edit": Sample(lambda w: {"uid": extras(w).movement.uid}, PROVINCE_SEEN_BY),
+    "movements:movement_advance": Sample(lambda w: {"uid": extras(w).movement.uid}, PROVINCE_SEEN_BY),
+    "movements:movement_plan_file": Sample(lambda w: {"uid": extras(w).movement.uid}, PROVINCE_SEEN_BY),
+    "movements:registration_rollup": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
+    "movements:registration_start": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
+    "movements:registration_detail": Sample(lambda w: {"uid": extras(w).registration.uid}, UNIT_SEEN_BY),
+    "movements:registration_submit": Sample(lambda w: {"uid": extras(w).registration.uid}, UNIT_SEEN_BY),
+    "movements:registration_review": Sample(lambda w: {"uid": extras(w).registration.uid}, UNIT_SEEN_BY),
+    # The covenant document is issued by the head unit (Ban Tổ chức) for the block.
+    "documents:download": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
+    "documents:download_scan": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
+    "documents:register": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
+    "documents:upload_scan": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
 }
 
 
@@ -272,7 +377,7 @@ def _check(response, outcome: str, login_url: str) -> str | None:
     if outcome == "ok":
         return None if code in (200, 405) else f"expected 200, got {code}"
     if outcome == "public":
-        return None if code in (200, 302, 405) else f"expected a public answer, got {code}"
+        return None if code in (200, 301, 302, 405) else f"expected a public answer, got {code}"
     if outcome == "login":
         location = response.headers.get("Location", "")
         return None if code == 302 and location.startswith(login_url) else f"expected redirect to sign-in, got {code} {location}"
@@ -296,6 +401,10 @@ def _fast_passwords(settings):
 def test_route_answers_every_persona_as_the_matrix_says(world, route):
     action = route.callback.thidua_action
     sample = SAMPLES.get(route.name)
+    if route.params and sample is None:
+        pytest.fail(f"{route.name} takes {route.params}: add a Sample for it")
+    if sample is not None and sample.requires:
+        action = sample.requires
     url = reverse(route.name, kwargs=sample.kwargs(world) if sample else None)
     login_url = reverse("login")
     problems = []
@@ -354,6 +463,102 @@ def _acc():
     from thidua.accounts import actions
 
     return actions
+
+
+def _blocs():
+    from thidua.blocs import actions
+
+    return actions
+
+
+def _mov():
+    from thidua.movements import actions
+
+    return actions
+
+
+def _docs():
+    from thidua.documents import actions
+
+    return actions
+
+
+def _bloc(world):
+    return _blocs().do_create_bloc(
+        actor=None, province=world.an_giang, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": "KHOI"}
+    )
+
+
+def _open_year(world, members=True, head=True):
+    """A 2024 year of a new block; Ban Tuyên giáo and Ban Tổ chức members, Ban Tổ chức the head."""
+    year, _ = _blocs().do_open_year(actor=None, bloc=_bloc(world), year=2024)
+    if members:
+        for unit in (world.tuyen_giao, world.to_chuc):
+            _blocs().do_add_member(actor=None, bloc_year=year, unit=unit)
+    if head:
+        year = _blocs().do_set_leadership(
+            actor=None, bloc_year=year, head_unit=world.to_chuc, deputy_unit=None, expected_version=year.version
+        )
+    return year
+
+
+def _draft_covenant(world, targets=False):
+    covenant = _blocs().do_draft_covenant(
+        actor=None, bloc_year=_open_year(world), content="Thi đua hoàn thành xuất sắc nhiệm vụ chính trị", place="An Giang"
+    )
+    if targets:
+        covenant = _blocs().do_update_covenant(
+            actor=None, covenant=covenant, content=covenant.content, place=covenant.place,
+            targets={world.tuyen_giao.pk: "100% cán bộ hoàn thành tốt nhiệm vụ", world.to_chuc.pk: "Tham mưu đúng tiến độ"},
+            expected_version=covenant.version,
+        )
+    return covenant
+
+
+def _open_covenant(world, confirmed=False):
+    covenant = _draft_covenant(world, targets=True)
+    covenant = _blocs().do_open_covenant(actor=None, covenant=covenant, expected_version=covenant.version)
+    if confirmed:
+        for commitment in covenant.commitments.all():
+            _blocs().do_confirm_commitment(actor=None, commitment=commitment, signer_name="Trần Văn Hùng", signer_title="Trưởng ban")
+    return covenant
+
+
+def _meeting(world):
+    return _blocs().do_record_meeting(
+        actor=None, bloc_year=_open_year(world), data={"kind": "OTHER", "held_on": dt.date(2024, 3, 15), "place": "An Giang"},
+        attending=[world.tuyen_giao],
+    )
+
+
+def _movement(world):
+    return _mov().do_create_movement(
+        actor=None, province=world.an_giang,
+        data={"title": "Phong trào thi đua năm 2024", "kind": "REGULAR", "level": "PROVINCE", "start_date": dt.date(2024, 1, 1)},
+    )
+
+
+def _registration(world, state="DRAFT"):
+    registration = _mov().do_start_registration(actor=None, bloc_year=_open_year(world), unit=world.tuyen_giao)
+    if state == "DRAFT":
+        return registration
+    registration = _mov().do_update_registration(
+        actor=None, registration=registration, targets="Hoàn thành xuất sắc nhiệm vụ",
+        items=[{"subject_kind": "collective", "award": "TTLDXS"}], expected_version=registration.version,
+    )
+    registration = _mov().do_submit_registration(actor=None, registration=registration, expected_version=registration.version)
+    if state == "APPROVED":
+        registration = _mov().do_approve_registration(actor=None, registration=registration, expected_version=registration.version)
+    return registration
+
+
+def _document(world, registered=False):
+    document = _docs().do_generate_document(actor=None, kind_code="COVENANT", source=_draft_covenant(world))
+    if registered:
+        document = _docs().do_register_document(
+            actor=None, document=document, number="05", issued_on=dt.date(2024, 3, 15), expected_version=document.version
+        )
+    return document
 
 
 DECISION = {"decision_number": "15-QĐ/TU", "decision_date": dt.date(2025, 8, 1), "decision_issuer": "Tỉnh ủy An Giang"}
@@ -490,6 +695,180 @@ ACTIONS: dict[str, ActionEntry] = {
         setup=_an_officer_token,
         as_persona="admin",
         note="revoking someone else's token is account management (one's own is self.manage); " + MANAGE_NOTE,
+    ),
+    # blocs
+    "thidua.blocs.actions.do_create_bloc": ActionEntry(
+        "bloc.manage",
+        lambda w, a: _blocs().do_create_bloc(
+            actor=a, province=w.an_giang, data={"name": "Khối thi đua các sở, ban, ngành", "kind": "KHOI"}
+        ),
+    ),
+    "thidua.blocs.actions.do_update_bloc": ActionEntry(
+        "bloc.manage",
+        lambda w, a, b: _blocs().do_update_bloc(
+            actor=a, bloc=b, data={"description": "Gồm các cơ quan tham mưu của Tỉnh ủy"}, expected_version=b.version
+        ),
+        setup=_bloc,
+    ),
+    "thidua.blocs.actions.do_open_year": ActionEntry(
+        "bloc.manage", lambda w, a, b: _blocs().do_open_year(actor=a, bloc=b, year=2025), setup=_bloc
+    ),
+    "thidua.blocs.actions.do_add_member": ActionEntry(
+        "bloc.manage",
+        lambda w, a, y: _blocs().do_add_member(actor=a, bloc_year=y, unit=w.tuyen_giao),
+        setup=lambda w: _open_year(w, members=False, head=False),
+    ),
+    "thidua.blocs.actions.do_remove_member": ActionEntry(
+        "bloc.manage",
+        lambda w, a, y: _blocs().do_remove_member(
+            actor=a, membership=y.memberships.get(unit=w.tuyen_giao), left_on=dt.date(2024, 6, 30), reason="Sắp xếp tổ chức bộ máy"
+        ),
+        setup=_open_year,
+    ),
+    "thidua.blocs.actions.do_set_leadership": ActionEntry(
+        "bloc.lead",
+        lambda w, a, y: _blocs().do_set_leadership(
+            actor=a, bloc_year=y, head_unit=w.tuyen_giao, deputy_unit=w.to_chuc, expected_version=y.version
+        ),
+        setup=lambda w: _open_year(w, head=False),
+    ),
+    "thidua.blocs.actions.do_set_rotation": ActionEntry(
+        "bloc.manage", lambda w, a, b: _blocs().do_set_rotation(actor=a, bloc=b, units=[w.tuyen_giao, w.to_chuc]), setup=_bloc
+    ),
+    "thidua.blocs.actions.do_set_deadline": ActionEntry(
+        "bloc.lead",
+        lambda w, a, y: _blocs().do_set_deadline(actor=a, bloc_year=y, kind="REGISTRATION", due_on=dt.date(2024, 2, 28)),
+        setup=_open_year,
+    ),
+    "thidua.blocs.actions.do_draft_covenant": ActionEntry(
+        "bloc.lead",
+        lambda w, a, y: _blocs().do_draft_covenant(actor=a, bloc_year=y, content="Thi đua hoàn thành nhiệm vụ", place="An Giang"),
+        setup=_open_year,
+    ),
+    "thidua.blocs.actions.do_update_covenant": ActionEntry(
+        "bloc.lead",
+        lambda w, a, c: _blocs().do_update_covenant(
+            actor=a, covenant=c, content=c.content, place=c.place, targets={w.tuyen_giao.pk: "Chỉ tiêu"}, expected_version=c.version
+        ),
+        setup=_draft_covenant,
+    ),
+    "thidua.blocs.actions.do_open_covenant": ActionEntry(
+        "bloc.lead",
+        lambda w, a, c: _blocs().do_open_covenant(actor=a, covenant=c, expected_version=c.version),
+        setup=lambda w: _draft_covenant(w, targets=True),
+    ),
+    "thidua.blocs.actions.do_confirm_commitment": ActionEntry(
+        "registration.edit",
+        lambda w, a, c: _blocs().do_confirm_commitment(
+            actor=a, commitment=c.commitments.get(unit=w.tuyen_giao), signer_name="Trần Văn Hùng", signer_title="Trưởng ban"
+        ),
+        setup=_open_covenant,
+    ),
+    "thidua.blocs.actions.do_sign_covenant": ActionEntry(
+        "bloc.lead",
+        lambda w, a, c: _blocs().do_sign_covenant(actor=a, covenant=c, signed_on=dt.date(2024, 3, 15), expected_version=c.version),
+        setup=lambda w: _open_covenant(w, confirmed=True),
+    ),
+    "thidua.blocs.actions.do_record_meeting": ActionEntry(
+        "bloc.lead",
+        lambda w, a, y: _blocs().do_record_meeting(
+            actor=a, bloc_year=y, data={"kind": "OTHER", "held_on": dt.date(2024, 3, 15), "place": "An Giang"}, attending=[w.to_chuc]
+        ),
+        setup=_open_year,
+    ),
+    "thidua.blocs.actions.do_update_meeting": ActionEntry(
+        "bloc.lead",
+        lambda w, a, m: _blocs().do_update_meeting(
+            actor=a, meeting=m, data={"place": "Long Xuyên"}, attending=[w.tuyen_giao], expected_version=m.version
+        ),
+        setup=_meeting,
+    ),
+    "thidua.blocs.actions.do_save_report": ActionEntry(
+        "bloc.lead",
+        lambda w, a, y: _blocs().do_save_report(
+            actor=a, bloc_year=y, kind="ANNUAL", sections={"situation": "Các đơn vị hoàn thành nhiệm vụ"}, expected_version=None
+        ),
+        setup=_open_year,
+    ),
+    # movements
+    "thidua.movements.actions.do_create_movement": ActionEntry(
+        "movement.manage",
+        lambda w, a: _mov().do_create_movement(
+            actor=a, province=w.an_giang,
+            data={"title": "Phong trào “Dân vận khéo”", "kind": "THEMATIC", "level": "PROVINCE", "start_date": dt.date(2024, 1, 1)},
+        ),
+    ),
+    "thidua.movements.actions.do_update_movement": ActionEntry(
+        "movement.manage",
+        lambda w, a, m: _mov().do_update_movement(
+            actor=a, movement=m, data={"goals": "Hoàn thành chỉ tiêu năm"}, expected_version=m.version
+        ),
+        setup=_movement,
+    ),
+    "thidua.movements.actions.do_advance_movement": ActionEntry(
+        "movement.manage",
+        lambda w, a, m: _mov().do_advance_movement(actor=a, movement=m, action="launch", expected_version=m.version),
+        setup=_movement,
+    ),
+    "thidua.movements.actions.do_start_registration": ActionEntry(
+        "registration.edit",
+        lambda w, a, y: _mov().do_start_registration(actor=a, bloc_year=y, unit=w.tuyen_giao),
+        setup=_open_year,
+    ),
+    "thidua.movements.actions.do_update_registration": ActionEntry(
+        "registration.edit",
+        lambda w, a, r: _mov().do_update_registration(
+            actor=a, registration=r, targets="Hoàn thành xuất sắc nhiệm vụ",
+            items=[{"subject_kind": "collective", "award": "TTLDXS"}], expected_version=r.version,
+        ),
+        setup=_registration,
+    ),
+    "thidua.movements.actions.do_submit_registration": ActionEntry(
+        "registration.edit",
+        lambda w, a, r: _mov().do_submit_registration(actor=a, registration=r, expected_version=r.version),
+        setup=lambda w: _mov().do_update_registration(
+            actor=None, registration=(r := _registration(w)), targets="Hoàn thành xuất sắc nhiệm vụ",
+            items=[{"subject_kind": "collective", "award": "TTLDXS"}], expected_version=r.version,
+        ),
+    ),
+    "thidua.movements.actions.do_approve_registration": ActionEntry(
+        "registration.review",
+        lambda w, a, r: _mov().do_approve_registration(actor=a, registration=r, expected_version=r.version),
+        setup=lambda w: _registration(w, "SUBMITTED"),
+    ),
+    "thidua.movements.actions.do_return_registration": ActionEntry(
+        "registration.review",
+        lambda w, a, r: _mov().do_return_registration(
+            actor=a, registration=r, reason="Thiếu báo cáo thành tích", expected_version=r.version
+        ),
+        setup=lambda w: _registration(w, "SUBMITTED"),
+    ),
+    "thidua.movements.actions.do_reopen_registration": ActionEntry(
+        "registration.review",
+        lambda w, a, r: _mov().do_reopen_registration(
+            actor=a, registration=r, reason="Đơn vị xin bổ sung cá nhân", expected_version=r.version
+        ),
+        setup=lambda w: _registration(w, "APPROVED"),
+    ),
+    # documents: the covenant's right is the block head's (bloc.lead)
+    "thidua.documents.actions.do_generate_document": ActionEntry(
+        "bloc.lead",
+        lambda w, a, c: _docs().do_generate_document(actor=a, kind_code="COVENANT", source=c),
+        setup=_draft_covenant,
+    ),
+    "thidua.documents.actions.do_register_document": ActionEntry(
+        "bloc.lead",
+        lambda w, a, d: _docs().do_register_document(
+            actor=a, document=d, number="05", issued_on=dt.date(2024, 3, 15), expected_version=d.version
+        ),
+        setup=_document,
+    ),
+    "thidua.documents.actions.do_upload_signed_scan": ActionEntry(
+        "bloc.lead",
+        lambda w, a, d: _docs().do_upload_signed_scan(
+            actor=a, document=d, upload=SimpleUploadedFile("ban-ky.pdf", b"%PDF-1.4 ban ky"), expected_version=d.version
+        ),
+        setup=lambda w: _document(w, registered=True),
     ),
 }
 

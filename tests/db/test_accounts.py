@@ -306,3 +306,26 @@ def test_change_own_password(world, client_for):
     assert world.viewer.check_password(NEW_PASSWORD)
     # The session stays signed in after the change.
     assert client.get(reverse("accounts:my_account")).status_code == 200
+
+
+def test_grant_form_lists_units_of_the_chosen_province_and_its_predecessors(world, client_for):
+    admin = client_for(world.admin)
+    an_giang = admin.get(reverse("accounts:grant_unit_options"), {"province": world.an_giang.pk}).content.decode()
+    assert "Ban Tuyên giáo Tỉnh ủy" in an_giang and "Sở Nội vụ" not in an_giang
+    quang_ninh = admin.get(reverse("accounts:grant_unit_options"), {"province": world.quang_ninh.pk}).content.decode()
+    assert "Sở Nội vụ" in quang_ninh and "Ban Tuyên giáo Tỉnh ủy" not in quang_ninh
+    # A province officer cannot list another province's units by changing the parameter.
+    officer = client_for(world.an_officer)
+    sneaky = officer.get(reverse("accounts:grant_unit_options"), {"province": world.quang_ninh.pk}).content.decode()
+    assert "Sở Nội vụ" not in sneaky
+
+
+def test_account_events_appear_in_the_provinces_audit_log(world, client_for):
+    user = _new_user(world)
+    actions.do_add_grant(
+        actor=world.an_officer, user=user, role=Role.COUNCIL_SECRETARY, scope_kind=ScopeKind.PROVINCE,
+        province=world.an_giang, valid_from=dt.date(2026, 1, 1),
+    )
+    table = client_for(world.an_officer).get(reverse("audit:log_list")).content.decode().split('id="log-table"')[1]
+    assert "Tạo tài khoản" in table and "Phân quyền" in table and "Thư ký hội đồng" in table
+    assert "Thư ký hội đồng" not in client_for(world.qn_officer).get(reverse("audit:log_list")).content.decode()

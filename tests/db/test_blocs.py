@@ -153,6 +153,7 @@ def test_block_pages_render_in_vietnamese_and_hide_other_provinces(world, party_
         assert response.status_code == 200, url
         html = response.content.decode()
         assert "Khối" in html and "None" not in html
+        assert "2.023" not in html  # years are never printed with a thousands separator
     outsider = client_for(world.qn_officer)
     assert outsider.get(reverse("blocs:bloc_detail", args=[bloc.uid])).status_code == 404
     assert outsider.get(reverse("blocs:year_detail", args=[year.uid])).status_code == 404

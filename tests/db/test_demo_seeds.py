@@ -182,3 +182,41 @@ def test_demo_password_comes_from_the_environment(monkeypatch):
     assert "mật khẩu: mat-khau-rieng-2026" in demo.accounts_summary()
     monkeypatch.delenv("DEMO_PASSWORD")
     assert demo.demo_password() == "thidua-demo-2026"
+
+
+def test_block_years_of_the_seeds(demo_loaded):
+    """Who headed which block which year, as the articles report."""
+    from thidua.blocs.models import Bloc, BlocYear, Covenant, CovenantState, Meeting
+    from thidua.movements.models import Movement, Registration
+
+    def year(code, name, block, y):
+        return BlocYear.objects.select_related("head_unit", "deputy_unit").get(
+            bloc__province__code=code, bloc__province__name=name, bloc__name=block, year=y
+        )
+
+    ag2023 = year("89", "An Giang", "Khối thi đua các cơ quan Đảng tỉnh", 2023)
+    assert ag2023.memberships.count() == 9
+    assert (ag2023.head_unit.name, ag2023.deputy_unit.name) == ("Ban Tuyên giáo Tỉnh ủy", "Trường Chính trị Tôn Đức Thắng")
+    ag2024 = year("89", "An Giang", "Khối thi đua các cơ quan Đảng tỉnh", 2024)
+    assert (ag2024.head_unit.name, ag2024.deputy_unit.name) == ("Trường Chính trị Tôn Đức Thắng", "Ban Nội chính Tỉnh ủy")
+    assert Meeting.objects.get(bloc_year=ag2023).held_on == dt.date(2023, 12, 29)
+
+    qn2017 = year("22", "Quảng Ninh", "Khối thi đua các đơn vị tổng hợp", 2017)
+    qn2018 = year("22", "Quảng Ninh", "Khối thi đua các đơn vị tổng hợp", 2018)
+    assert qn2017.head_unit.name == "Văn phòng HĐND tỉnh" and qn2018.head_unit.name == "Sở Nội vụ"
+    covenant = Covenant.objects.get(bloc_year=qn2018)
+    assert covenant.state == CovenantState.SIGNED and covenant.signed_on == dt.date(2017, 12, 20)
+    assert covenant.commitments.count() == 7 and not covenant.commitments.filter(confirmed_at__isnull=True).exists()
+
+    lc2022 = year("12", "Lai Châu", "Khối thi đua Khối Đảng tỉnh", 2022)
+    assert lc2022.head_unit.name == "Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh"
+    states = set(Registration.objects.filter(bloc_year=lc2022).values_list("state", flat=True))
+    assert Registration.objects.filter(bloc_year=lc2022).count() == 8 and {"APPROVED", "SUBMITTED", "RETURNED", "DRAFT"} <= states
+
+    bk2023 = year("06", "Bắc Kạn", "Khối thi đua các cơ quan Đảng tỉnh", 2023)
+    assert (bk2023.head_unit.name, bk2023.deputy_unit.name) == ("Ban Dân vận Tỉnh ủy", "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh")
+    assert Movement.objects.filter(province__code="06", title__contains="chuyển đổi số").exists()
+
+    tb2022 = year("34", "Thái Bình", "Khối thi đua các cơ quan Đảng tỉnh", 2022)
+    assert tb2022.head_unit.name == "Ban Bảo vệ và Chăm sóc sức khỏe cán bộ tỉnh" and tb2022.memberships.count() == 11
+    assert Bloc.objects.count() == 5

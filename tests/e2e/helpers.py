@@ -28,9 +28,7 @@ class BrowserLog:
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on(
             "response",
-            lambda response: response.status >= 400
-            and "/favicon.ico" not in response.url
-            and self.failed_responses.append(f"{response.status} {response.url}"),
+            lambda response: response.status >= 400 and self.failed_responses.append(f"{response.status} {response.url}"),
         )
         self.pages.append(page)
 
@@ -38,9 +36,6 @@ class BrowserLog:
         if msg.type != "error":
             return
         url = (msg.location or {}).get("url", "")
-        # Chromium asks for /favicon.ico on its own; the app links no icon (reported to the lead).
-        if url.endswith("/favicon.ico"):
-            return
         self.console_errors.append(f"{msg.text} ({url})" if url else msg.text)
 
     def csp_violations(self) -> list[str]:

@@ -214,7 +214,7 @@ def do_set_leadership(
     actor,
     bloc_year: BlocYear,
     head_unit: Unit,
-    deputy_unit: Unit,
+    deputy_unit: Unit | None,
     selected_by: str = HeadSelection.ELECTION,
     decided_on: dt.date | None = None,
     note: str = "",
@@ -226,12 +226,13 @@ def do_set_leadership(
     members = set(bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
     if len(members) < MIN_MEMBERS:
         raise ActionError(f"Khối năm {bloc_year.year} cần ít nhất {MIN_MEMBERS} đơn vị thành viên.")
-    if head_unit is None or deputy_unit is None:
-        raise ActionError("Hãy chọn cả đơn vị Trưởng khối và Phó Trưởng khối.")
-    if head_unit.pk == deputy_unit.pk:
+    if head_unit is None:
+        raise ActionError("Hãy chọn đơn vị Trưởng khối.", field="head_unit")
+    # The deputy may be left empty when the meeting's record does not name one.
+    if deputy_unit is not None and head_unit.pk == deputy_unit.pk:
         raise ActionError("Trưởng khối và Phó Trưởng khối phải là hai đơn vị khác nhau.", field="deputy_unit")
     for unit, label in ((head_unit, "Trưởng khối"), (deputy_unit, "Phó Trưởng khối")):
-        if unit.pk not in members:
+        if unit is not None and unit.pk not in members:
             raise ActionError(f"{unit.name} không phải thành viên của khối năm {bloc_year.year}, không thể làm {label}.")
     if bloc.no_consecutive_head:
         previous = BlocYear.objects.filter(bloc=bloc, year=bloc_year.year - 1).first()

@@ -54,7 +54,7 @@ class RemoveMemberForm(VietnameseFormMixin, forms.Form):
 class LeadershipForm(VietnameseFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     head_unit = forms.ModelChoiceField(label="Đơn vị Trưởng khối", queryset=None)
-    deputy_unit = forms.ModelChoiceField(label="Đơn vị Phó Trưởng khối", queryset=None)
+    deputy_unit = forms.ModelChoiceField(label="Đơn vị Phó Trưởng khối", queryset=None, required=False)
     selected_by = forms.ChoiceField(label="Cách chọn", choices=HeadSelection.choices)
     decided_on = forms.DateField(label="Ngày hội nghị bầu", required=False)
     note = forms.CharField(label="Căn cứ (biên bản, kết luận hội nghị)", required=False, max_length=255)

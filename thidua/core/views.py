@@ -91,3 +91,11 @@ def error_500(request):
 
 def error_400(request, exception=None):
     return render(request, "errors/400.html", status=400)
+
+
+@public
+def favicon(request):
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -385,9 +385,15 @@ def load_demo() -> str:
     for spec in doc["lineage"]:
         _ensure_event(spec, stats)
     _ensure_accounts(doc["accounts"], stats)
+    # The block years (heads, meetings, covenant, registrations, movements) need the units above.
+    from thidua.blocs.demo import load_block_demo
+
+    stats.update(load_block_demo(doc["blocks"]))
     labels = [
         ("provinces", "tỉnh/thành phố"), ("units", "đơn vị"), ("departments", "phòng, ban"), ("people", "cá nhân"),
         ("events", "sự kiện sắp xếp tổ chức"), ("accounts", "tài khoản dùng thử"),
+        ("blocs", "khối thi đua"), ("years", "năm thi đua của khối"), ("meetings", "hội nghị"), ("covenants", "giao ước"),
+        ("registrations", "bản đăng ký thi đua"), ("movements", "phong trào"),
     ]
     added = [f"{stats[key]} {label}" for key, label in labels if stats[key]]
     if added:

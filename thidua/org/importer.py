@@ -153,7 +153,7 @@ class ImportResult:
     preview_people: list[Person] = field(default_factory=list)
 
     def message(self) -> str:
-        parts = [f"{self.units} đơn vị", f"{self.people} cá nhân"]
+        parts = [f"{n} {label}" for n, label in ((self.units, "đơn vị"), (self.people, "cá nhân")) if n]
         extra = f" (thêm {self.departments} phòng, ban mới)" if self.departments else ""
         if self.dry_run:
             return f"Tệp hợp lệ: sẽ nhập {', '.join(parts)}{extra}. Chưa ghi gì; bỏ chọn “Chỉ kiểm tra” và tải lại tệp để nhập."
@@ -740,23 +740,25 @@ def do_import_registry(
 
 
 def _write(actor, plan: ImportPlan) -> None:
+    # Related objects are re-assigned (not their ids) once saved: that sets the id and keeps the
+    # cached object, so the audit snapshots below cost no query per row.
     audit: list[AuditLog] = []
     for unit in plan.units:
-        if unit.parent is not None and unit.parent_id is None:
-            unit.parent_id = unit.parent.pk
+        if unit.parent is not None:
+            unit.parent = unit.parent
         unit.save()
         audit.append(_audit_row(actor, "org.unit.create", unit, unit.province_id))
     for department in plan.departments:
-        department.unit_id = department.unit.pk
+        department.unit = department.unit
         department.province = department.unit.province
         department.refresh_derived()
     Department.objects.bulk_create(plan.departments, batch_size=500)
     audit.extend(_audit_row(actor, "org.department.create", d, d.province_id) for d in plan.departments)
     for person in plan.people:
-        person.unit_id = person.unit.pk
+        person.unit = person.unit
         person.province = person.unit.province
         if person.department is not None:
-            person.department_id = person.department.pk
+            person.department = person.department
         person.refresh_derived()
     Person.objects.bulk_create(plan.people, batch_size=500)
     audit.extend(_audit_row(actor, "org.person.create", p, p.province_id) for p in plan.people)
