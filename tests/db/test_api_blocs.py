@@ -86,6 +86,8 @@ def test_a_block_year_from_creation_to_the_signed_covenant_docx(world):
         assert added.status_code == 201, added.content
         assert added.json()["joined_on"] == "2025-01-02" and added.json()["is_current"] is True
 
+    assert [y["year"] for y in officer.get(f"{API}/blocs/{bloc['uid']}/years").json()] == [2025]
+    assert officer.get(f"{API}/blocs/{bloc['uid']}").json()["years"] == [2025]
     detail = officer.get(f"{API}/bloc-years/{year['uid']}").json()
     assert [m["unit"]["name"] for m in detail["members"]] == ["Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy"]
     proposal = officer.get(f"{API}/bloc-years/{year['uid']}/leadership-proposal").json()
@@ -379,10 +381,18 @@ def test_the_block_moves_a_deadline_and_a_reviewer_returns_then_reopens(world, y
     assert reopened.status_code == 200 and reopened.json()["state"] == "RETURNED"
 
 
-def test_anonymous_calls_are_401_in_vietnamese(world, year, client):
+def test_anonymous_calls_are_401_and_session_writes_need_the_csrf_token(world, year, client):
     for url in (f"{API}/blocs", f"{API}/bloc-years/{year.uid}", f"{API}/movements"):
         response = client.get(url)
         assert response.status_code == 401 and _vietnamese(response.json(), "unauthenticated")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.an_officer)
+    body = {"version": year.version, "head_unit": str(world.tuyen_giao.uid), "deputy_unit": str(world.to_chuc.uid)}
+    refused = _put(browser, f"{API}/bloc-years/{year.uid}/leadership", body)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    token = browser.get("/tai-khoan/cua-toi/").cookies["csrftoken"].value
+    accepted = browser.put(f"{API}/bloc-years/{year.uid}/leadership", body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert accepted.status_code == 200 and accepted.json()["head_unit"]["name"] == "Ban Tuyên giáo Tỉnh ủy"
 
 
 # ---------------------------------------------------------------- movements, meetings, reports
@@ -459,3 +469,5 @@ def test_every_block_endpoint_carries_its_access_action_and_vietnamese_docs(clie
     assert operation["tags"] == ["Năm thi đua của khối"] and operation["summary"].startswith("Ghi nhận Trưởng khối")
     tags = {t for path in spec["paths"].values() for op in path.values() for t in op.get("tags", [])}
     assert {"Khối, cụm thi đua", "Giao ước thi đua", "Đăng ký thi đua", "Phong trào thi đua"} <= tags
+    docs = client.get(f"{API}/docs").content.decode()
+    assert "PUT /api/v1/bloc-years/{uid}/leadership" in docs and "Giao ước thi đua" in docs and "Duyệt bản đăng ký" in docs

@@ -44,7 +44,7 @@ from thidua.documents import actions as document_actions
 from thidua.documents.models import IssuedDocument
 from thidua.movements import actions as movement_actions
 from thidua.movements.models import Movement, MovementKind, MovementLevel, Registration, SubjectKind
-from thidua.movements.views import _rollup
+from thidua.movements.selectors import rollup
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Province, Unit
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
@@ -571,7 +571,7 @@ def bloc_out(bloc: Bloc) -> dict:
         "term_start_day": bloc.term_start_day,
         "no_consecutive_head": bloc.no_consecutive_head,
         "ended_on": bloc.ended_on,
-        "years": list(bloc.years.order_by("-year").values_list("year", flat=True)),
+        "years": sorted((y.year for y in bloc.years.all()), reverse=True),
         "version": bloc.version,
     }
 
@@ -794,7 +794,7 @@ def list_blocs(
     kind: Optional[BlocKindCode] = Query(None),  # type: ignore[valid-type]
     status: Literal["active", "ended", "all"] = Query("active", description="active: đang hoạt động; ended: đã giải thể"),
 ):
-    qs = scoped(_user(request), Bloc.objects.select_related("province", "parent"), "registry.view")
+    qs = scoped(_user(request), Bloc.objects.select_related("province", "parent").prefetch_related("years"), "registry.view")
     if status == "active":
         qs = qs.filter(ended_on__isnull=True)
     elif status == "ended":
@@ -864,7 +864,10 @@ def open_bloc_year(request, uid: UUID, payload: OpenYearIn):
 # ---------------------------------------------------------------- years, members, leadership, deadlines
 
 
-@router.get("/bloc-years/{uid}", response={200: BlocYearDetailOut, **ERRORS}, summary="Xem một năm thi đua của khối (thành viên, lãnh đạo, các hạn)", tags=[TAG_YEARS])
+@router.get(
+    "/bloc-years/{uid}", response={200: BlocYearDetailOut, **ERRORS},
+    summary="Xem một năm thi đua của khối (thành viên, lãnh đạo, các hạn)", tags=[TAG_YEARS],
+)
 @requires("registry.view")
 def get_bloc_year(request, uid: UUID):
     return bloc_year_out(_year(_user(request), uid), detail=True)
@@ -880,7 +883,10 @@ def add_member(request, uid: UUID, payload: MemberIn):
     return 201, membership_out(Membership.objects.select_related("unit").get(pk=membership.pk))
 
 
-@router.post("/memberships/{uid}/leave", response={200: MembershipOut, **WRITE_ERRORS}, summary="Ghi nhận đơn vị rời khối (ngày và lý do)", tags=[TAG_YEARS])
+@router.post(
+    "/memberships/{uid}/leave", response={200: MembershipOut, **WRITE_ERRORS},
+    summary="Ghi nhận đơn vị rời khối (ngày và lý do)", tags=[TAG_YEARS],
+)
 @requires("bloc.manage")
 def leave_bloc(request, uid: UUID, payload: LeaveIn):
     user = _user(request)
@@ -889,7 +895,10 @@ def leave_bloc(request, uid: UUID, payload: LeaveIn):
     return membership_out(Membership.objects.select_related("unit").get(pk=membership.pk))
 
 
-@router.get("/bloc-years/{uid}/leadership-proposal", response={200: ProposalOut, **ERRORS}, summary="Đề xuất Trưởng khối, Phó Trưởng khối theo luân phiên và lịch sử", tags=[TAG_YEARS])
+@router.get(
+    "/bloc-years/{uid}/leadership-proposal", response={200: ProposalOut, **ERRORS},
+    summary="Đề xuất Trưởng khối, Phó Trưởng khối theo luân phiên và lịch sử", tags=[TAG_YEARS],
+)
 @requires("registry.view")
 def leadership_proposal(request, uid: UUID):
     bloc_year = _year(_user(request), uid)
@@ -1209,7 +1218,10 @@ def create_movement(request, payload: MovementIn):
     return 201, movement_out(Movement.objects.select_related("bloc", "province").get(pk=movement.pk))
 
 
-@router.patch("/movements/{uid}", response={200: MovementOut, **WRITE_ERRORS}, summary="Sửa phong trào thi đua (gửi kèm version)", tags=[TAG_MOVEMENTS])
+@router.patch(
+    "/movements/{uid}", response={200: MovementOut, **WRITE_ERRORS},
+    summary="Sửa phong trào thi đua (gửi kèm version)", tags=[TAG_MOVEMENTS],
+)
 @requires("movement.manage")
 def update_movement(request, uid: UUID, payload: MovementPatch):
     user = _user(request)
@@ -1250,7 +1262,7 @@ def registration_rollup(request, uid: UUID):
     bloc_year = _year(user, uid)
     registrations = scoped(user, Registration.objects.filter(bloc_year=bloc_year)).prefetch_related("items")
     can_review = _can(user, "registration.review", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
-    rows = _rollup(bloc_year, registrations)
+    rows = rollup(bloc_year, registrations)
     if not can_review:
         own = scope_of(user).unit_ids_for("registration.edit")
         rows = [r for r in rows if r["unit"].pk in own]

@@ -33,7 +33,9 @@ from thidua.api import registry  # noqa: E402
 from thidua.api.auth import TokenAuth  # noqa: E402
 
 api.add_router("/", registry.router)
-api.add_router("/", __import__("thidua.api.blocs", fromlist=["router"]).router)
+from thidua.api import blocs  # noqa: E402
+
+api.add_router("/", blocs.router)
 if not any(isinstance(a, TokenAuth) for a in whatif.EVALUATE_AUTH):
     whatif.EVALUATE_AUTH.insert(0, API_AUTH[0])
 api_errors.install(api)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -19,6 +17,7 @@ from thidua.core.paging import htmx_partial, paginate
 from thidua.movements import actions
 from thidua.movements.forms import MovementFilterForm, MovementForm, RegistrationItemFormSet, RegistrationTargetsForm, ReturnForm
 from thidua.movements.models import Movement, Registration
+from thidua.movements.selectors import rollup
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Unit
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
@@ -153,32 +152,12 @@ def movement_advance(request, uid):
 # ---------------------------------------------------------------- registrations
 
 
-def _rollup(bloc_year: BlocYear, registrations) -> list[dict]:
-    by_unit = {r.unit_id: r for r in registrations}
-    deadline = bloc_year.deadlines.filter(kind=DeadlineKind.REGISTRATION).first()
-    late_after = deadline.due_on if deadline else None
-    today = dt.date.today()
-    rows = []
-    for membership in bloc_year.memberships.filter(left_on__isnull=True).select_related("unit").order_by(vi_order("unit__name")):
-        registration = by_unit.get(membership.unit_id)
-        counts = {code: 0 for code in AWARD_CODES}
-        if registration is not None:
-            for item in registration.items.all():
-                counts[item.award] += 1
-        submitted_on = registration.submitted_at.date() if registration and registration.submitted_at else None
-        late = bool(late_after) and (
-            (submitted_on is None and today > late_after) or (submitted_on is not None and submitted_on > late_after)
-        )
-        rows.append({"unit": membership.unit, "registration": registration, "counts": counts, "late": late})
-    return rows
-
-
 @access("registry.view")
 def registration_rollup(request, uid):
     bloc_year = get_scoped_or_404(request.user, BlocYear.objects.select_related("bloc"), uid=uid)
     registrations = scoped(request.user, Registration.objects.filter(bloc_year=bloc_year)).prefetch_related("items")
     can_review = _allowed(request.user, "registration.review", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
-    rows = _rollup(bloc_year, registrations)
+    rows = rollup(bloc_year, registrations)
     editable_units = scope_of(request.user).unit_ids_for("registration.edit")
     if not can_review:
         # A member unit sees its own line only.
