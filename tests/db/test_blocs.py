@@ -192,3 +192,41 @@ def test_meetings_record_attendance_and_refuse_non_members(world, party_bloc, cl
     assert Meeting.objects.count() == 1
     page = client_for(world.an_officer).get(reverse("blocs:year_detail", args=[year.uid])).content.decode()
     assert "Hội nghị tổng kết năm" in page and "04/01/2024" in page
+
+
+def test_home_lists_overdue_items_for_the_head_and_what_a_unit_owes(world, client_for):
+    from thidua.blocs.selectors import todo_for
+    from thidua.movements import actions as movement_actions
+
+    today = dt.date.today()
+    bloc = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": BlocKind.KHOI})
+    year, _ = actions.do_open_year(actor=world.an_officer, bloc=bloc, year=today.year)
+    for unit in (world.tuyen_giao, world.to_chuc):
+        actions.do_add_member(actor=world.an_officer, bloc_year=year, unit=unit)
+    actions.do_set_deadline(actor=world.an_officer, bloc_year=year, kind="REGISTRATION", due_on=today - dt.timedelta(days=3))
+    officer_items = [i["text"] for i in todo_for(world.an_officer)]
+    assert any("quá hạn “Đăng ký thi đua”" in t for t in officer_items)
+    unit_items = [i["text"] for i in todo_for(world.unit_officer)]
+    assert any("chưa gửi đăng ký thi đua" in t for t in unit_items)
+    registration = movement_actions.do_start_registration(actor=world.unit_officer, bloc_year=year, unit=world.tuyen_giao)
+    movement_actions.do_update_registration(actor=world.unit_officer, registration=registration, targets="", items=[{"subject_kind": "collective", "award": "TTLDTT"}], expected_version=registration.version)
+    movement_actions.do_submit_registration(actor=world.unit_officer, registration=registration, expected_version=registration.version)
+    assert not any("chưa gửi" in i["text"] for i in todo_for(world.unit_officer))
+    assert any("1 bản đăng ký thi đua chờ duyệt" in i["text"] for i in todo_for(world.an_officer))
+    home = client_for(world.an_officer).get(reverse("home")).content.decode()
+    assert "Việc cần làm" in home and "Quá hạn" in home
+
+
+def test_rotation_order_and_deadlines_are_set_from_the_pages(world, party_bloc, client_for):
+    bloc, year = party_bloc
+    client = client_for(world.an_officer)
+    response = client.post(reverse("blocs:rotation_set", args=[bloc.uid]), {f"order-{world.to_chuc.uid}": "1", f"order-{world.tuyen_giao.uid}": "2"})
+    assert response.status_code == 302
+    assert list(bloc.rotation.values_list("unit__name", flat=True)) == ["Ban Tổ chức Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy"]
+    client.post(reverse("blocs:rotation_set", args=[bloc.uid]), {f"order-{world.to_chuc.uid}": "1", f"order-{world.tuyen_giao.uid}": "1"})
+    assert bloc.rotation.count() == 2  # a duplicate number changes nothing
+    client.post(reverse("blocs:deadline_set", args=[year.uid]), {"kind": "COVENANT", "due_on": "15/04/2023"})
+    assert year.deadlines.get(kind="COVENANT").due_on == dt.date(2023, 4, 15)
+    client.post(reverse("blocs:deadline_set", args=[year.uid]), {"kind": "COVENANT", "due_on": "15/04/2030"})
+    assert year.deadlines.get(kind="COVENANT").due_on == dt.date(2023, 4, 15)
+    assert client_for(world.unit_officer).post(reverse("blocs:rotation_set", args=[bloc.uid]), {}).status_code == 403

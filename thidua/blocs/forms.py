@@ -109,3 +109,14 @@ class ReportForm(VietnameseFormMixin, forms.Form):
     deliberation = forms.CharField(label="III. Kết quả bình xét, xếp loại", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     proposals = forms.CharField(label="IV. Đề nghị khen thưởng", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     directions = forms.CharField(label="V. Phương hướng, nhiệm vụ thời gian tới", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DeadlineForm(VietnameseFormMixin, forms.Form):
+    kind = forms.ChoiceField(choices=[])
+    due_on = forms.DateField(label="Hạn")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from thidua.blocs.models import DeadlineKind
+
+        self.fields["kind"].choices = DeadlineKind.choices

@@ -39,3 +39,78 @@ def leadership_proposal(bloc_year: BlocYear) -> Proposal:
         no_consecutive_head=bloc.no_consecutive_head,
         names=names,
     )
+
+
+def todo_for(user, today=None) -> list[dict]:
+    """What the user still has to do in the current block years they work in.
+
+    Block heads and province officers see overdue calendar items and registrations waiting for
+    approval; a unit's officers see what their unit still owes (registration, covenant).
+    """
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from thidua.blocs.models import CovenantState, DeadlineKind, MeetingKind
+    from thidua.core.access import scope_of, scoped
+    from thidua.core.errors import ActionError
+    from thidua.movements.models import Registration
+
+    today = today or dt.date.today()
+    scope = scope_of(user)
+    items: list[dict] = []
+    years = (
+        scoped(user, BlocYear).filter(year__gte=today.year - 1, bloc__ended_on__isnull=True)
+        .select_related("bloc").order_by("bloc_id", "-year")
+    )
+    latest: dict[int, BlocYear] = {}
+    for bloc_year in years:
+        latest.setdefault(bloc_year.bloc_id, bloc_year)
+    own_units = scope.unit_ids_for("registration.edit")
+    from thidua.core.access import ensure
+
+    for bloc_year in latest.values():
+        try:
+            ensure(user, "bloc.lead", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+            leads = True
+        except ActionError:
+            leads = False
+        year_url = reverse("blocs:year_detail", args=[bloc_year.uid])
+        label = f"{bloc_year.bloc.name} năm {bloc_year.year}"
+        members = set(bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
+        registrations = {r.unit_id: r for r in Registration.objects.filter(bloc_year=bloc_year)}
+        covenant = bloc_year.covenants.first()
+        meetings = set(bloc_year.meetings.values_list("kind", flat=True))
+        done = {
+            DeadlineKind.REGISTRATION: all(u in registrations and registrations[u].state in ("SUBMITTED", "APPROVED") for u in members),
+            DeadlineKind.COVENANT: covenant is not None and covenant.state == CovenantState.SIGNED,
+            DeadlineKind.INTERIM_REVIEW: MeetingKind.INTERIM_REVIEW in meetings,
+            DeadlineKind.ANNUAL_REVIEW: MeetingKind.ANNUAL_REVIEW in meetings,
+        }
+        deadlines = {d.kind: d for d in bloc_year.deadlines.all()}
+        if leads:
+            for kind, deadline in deadlines.items():
+                if kind in done and not done[kind] and deadline.due_on < today:
+                    items.append({"text": f"{label}: quá hạn “{deadline.get_kind_display()}” ({deadline.due_on:%d/%m/%Y})", "url": year_url, "overdue": True})
+            waiting = sum(1 for r in registrations.values() if r.state == "SUBMITTED")
+            if waiting:
+                items.append({
+                    "text": f"{label}: {waiting} bản đăng ký thi đua chờ duyệt",
+                    "url": reverse("movements:registration_rollup", args=[bloc_year.uid]), "overdue": False,
+                })
+        for unit_id in members & own_units:
+            registration = registrations.get(unit_id)
+            deadline = deadlines.get(DeadlineKind.REGISTRATION)
+            due = f" (hạn {deadline.due_on:%d/%m/%Y})" if deadline else ""
+            late = bool(deadline and deadline.due_on < today)
+            if registration is None or registration.state == "DRAFT":
+                items.append({"text": f"{label}: đơn vị chưa gửi đăng ký thi đua{due}", "overdue": late,
+                              "url": reverse("movements:registration_rollup", args=[bloc_year.uid])})
+            elif registration.state == "RETURNED":
+                items.append({"text": f"{label}: bản đăng ký bị trả lại — {registration.return_reason}", "overdue": late,
+                              "url": reverse("movements:registration_detail", args=[registration.uid])})
+            if covenant is not None and covenant.state == CovenantState.CONFIRMING and covenant.commitments.filter(unit_id=unit_id, confirmed_at__isnull=True).exists():
+                items.append({"text": f"{label}: đơn vị cần xác nhận giao ước thi đua", "overdue": False,
+                              "url": reverse("blocs:covenant", args=[bloc_year.uid])})
+    items.sort(key=lambda item: not item["overdue"])
+    return items

@@ -22,4 +22,6 @@ urlpatterns = [
     path("nam/<uuid:uid>/hoi-nghi/them/", views.meeting_create, name="meeting_create"),
     path("hoi-nghi/<uuid:uid>/", views.meeting_detail, name="meeting_detail"),
     path("nam/<uuid:uid>/bao-cao/<slug:kind>/", views.report_page, name="report"),
+    path("<uuid:uid>/luan-phien/", views.rotation_set, name="rotation_set"),
+    path("nam/<uuid:uid>/han/", views.deadline_set, name="deadline_set"),
 ]

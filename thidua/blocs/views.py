@@ -68,10 +68,21 @@ def bloc_detail(request, uid):
         "columns": columns,
         "children": bloc.children.filter(ended_on__isnull=True).order_by(vi_order("name")),
         "rotation": bloc.rotation.select_related("unit"),
+        "rotation_rows": _rotation_rows(bloc, latest),
+        "movements": bloc.movements.order_by("-start_date"),
         "can_manage": scope_of(request.user).can("bloc.manage"),
         "open_form": OpenYearForm(initial={"year": (latest.year + 1) if latest else None, "copy_members": True}),
     }
     return render(request, "blocs/bloc_detail.html", context)
+
+
+def _rotation_rows(bloc, latest_year):
+    """Members of the latest year with their current rotation number, for the rotation form."""
+    if latest_year is None:
+        return []
+    positions = dict(bloc.rotation.values_list("unit_id", "position"))
+    members = latest_year.memberships.filter(left_on__isnull=True).select_related("unit").order_by(vi_order("unit__name"))
+    return [{"unit": m.unit, "position": positions.get(m.unit_id)} for m in members]
 
 
 @access("bloc.manage")
@@ -161,7 +172,7 @@ def _year_context(request, bloc_year, **forms):
         "head_term": bloc_year.head_term(),
         "meetings": bloc_year.meetings.all(),
         "deadlines": [
-            {"label": d.get_kind_display(), "due_on": d.due_on, "days_left": (d.due_on - dt.date.today()).days,
+            {"label": d.get_kind_display(), "kind": d.kind, "due_on": d.due_on, "days_left": (d.due_on - dt.date.today()).days,
              "days_overdue": (dt.date.today() - d.due_on).days}
             for d in bloc_year.deadlines.all()
         ],
@@ -493,3 +504,59 @@ def report_page(request, uid, kind):
         "kind_label": ReportKind(report_kind).label, "document": document, "can_generate": can_lead,
     }
     return render(request, "blocs/report.html", context)
+
+
+# ---------------------------------------------------------------- rotation order and calendar
+
+
+@require_POST
+@access("bloc.manage")
+def rotation_set(request, uid):
+    """The rotation order comes as one number per member unit (blank = not in the rotation)."""
+    bloc = get_scoped_or_404(request.user, Bloc, "bloc.manage", uid=uid)
+    ranked = []
+    for key, value in request.POST.items():
+        if key.startswith("order-") and value.strip():
+            if not value.strip().isdigit():
+                messages.error(request, "Thứ tự luân phiên phải là số nguyên dương.")
+                return redirect(reverse("blocs:bloc_detail", args=[bloc.uid]))
+            ranked.append((int(value), key[6:]))
+    ranked.sort()
+    if len({n for n, _ in ranked}) != len(ranked):
+        messages.error(request, "Hai đơn vị không được cùng một số thứ tự.")
+        return redirect(reverse("blocs:bloc_detail", args=[bloc.uid]))
+    units = []
+    for _, unit_uid in ranked:
+        unit = Unit.objects.filter(uid=unit_uid).first() if len(unit_uid) == 36 else None
+        if unit is None:
+            messages.error(request, "Đơn vị trong thứ tự luân phiên không hợp lệ.")
+            return redirect(reverse("blocs:bloc_detail", args=[bloc.uid]))
+        units.append(unit)
+    try:
+        actions.do_set_rotation(actor=request.user, bloc=bloc, units=units)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã lưu thứ tự luân phiên Trưởng khối." if units else "Đã xóa thứ tự luân phiên.")
+    return redirect(reverse("blocs:bloc_detail", args=[bloc.uid]))
+
+
+@require_POST
+@access("registry.view")
+def deadline_set(request, uid):
+    from thidua.blocs.forms import DeadlineForm
+
+    bloc_year = get_scoped_or_404(request.user, BlocYear.objects.select_related("bloc"), uid=uid)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hạn không hợp lệ: hãy nhập ngày theo dạng ngày/tháng/năm.")
+    else:
+        try:
+            deadline = actions.do_set_deadline(
+                actor=request.user, bloc_year=bloc_year, kind=form.cleaned_data["kind"], due_on=form.cleaned_data["due_on"]
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Đã đặt hạn “{deadline.get_kind_display()}” là {deadline.due_on:%d/%m/%Y}.")
+    return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))

@@ -60,7 +60,10 @@ def home(request):
     scope = scope_of(request.user)
     can_view = scope.can("registry.view")
     grants = Grant.objects.filter(user=request.user).select_related("province", "unit")
+    from thidua.blocs.selectors import todo_for
+
     context = {
+        "todo": todo_for(request.user) if can_view else [],
         "unit_count": scoped(request.user, Unit.objects.filter(ended_on__isnull=True)).count() if can_view else 0,
         "person_count": scoped(request.user, Person).count() if can_view else 0,
         "grants_display": [
