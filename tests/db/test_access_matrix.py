@@ -322,6 +322,8 @@ SAMPLES: dict[str, Sample] = {
     "blocs:bloc_detail": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
     "blocs:bloc_edit": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
     "blocs:year_open": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
+    "blocs:rotation_set": Sample(lambda w: {"uid": extras(w).bloc.uid}, UNIT_SEEN_BY),
+    "blocs:deadline_set": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
     "blocs:year_detail": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
     "blocs:member_add": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),
     "blocs:leadership_set": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY),

@@ -230,3 +230,50 @@ def test_rotation_order_and_deadlines_are_set_from_the_pages(world, party_bloc, 
     client.post(reverse("blocs:deadline_set", args=[year.uid]), {"kind": "COVENANT", "due_on": "15/04/2030"})
     assert year.deadlines.get(kind="COVENANT").due_on == dt.date(2023, 4, 15)
     assert client_for(world.unit_officer).post(reverse("blocs:rotation_set", args=[bloc.uid]), {}).status_code == 403
+
+
+def test_province_default_calendar_is_used_when_a_year_opens(world, client_for):
+    client = client_for(world.an_officer)
+    page = client.get(reverse("blocs:deadline_defaults")).content.decode()
+    assert "31/03" in page and "Mặc định" in page
+    data = {"REGISTRATION": "15/02", "COVENANT": "31/03", "INTERIM_REVIEW": "15/07", "PROPOSALS": "10/12", "ANNUAL_REVIEW": "31/12"}
+    assert client.post(reverse("blocs:deadline_defaults"), data).status_code == 302
+    bad = dict(data, COVENANT="30/02")
+    client.post(reverse("blocs:deadline_defaults"), bad)
+    bloc = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Cụm mới", "kind": BlocKind.CUM})
+    year, _ = actions.do_open_year(actor=world.an_officer, bloc=bloc, year=2027)
+    assert year.deadlines.get(kind="REGISTRATION").due_on == dt.date(2027, 2, 15)
+    assert year.deadlines.get(kind="COVENANT").due_on == dt.date(2027, 3, 31)  # 30/02 was refused
+    assert client_for(world.viewer).get(reverse("blocs:deadline_defaults")).status_code == 403
+
+
+def test_a_role_on_one_block_reaches_that_block_and_its_members_only(world, party_bloc, client_for):
+    from thidua.accounts.actions import do_add_grant
+    from thidua.accounts.models import Grant, ScopeKind
+    from thidua.core.access import scoped
+    from tests.factories import make_user
+    from thidua.org.models import Unit
+
+    bloc, year = party_bloc
+    other = actions.do_create_bloc(actor=world.an_officer, province=world.an_giang, data={"name": "Khối khác", "kind": BlocKind.KHOI})
+    secretary = make_user("thu-ky-khoi")
+    with pytest.raises(ActionError):
+        do_add_grant(actor=world.admin, user=secretary, role="VIEWER", scope_kind=ScopeKind.BLOCK, province=world.an_giang, valid_from=dt.date(2020, 1, 1))
+    grant = do_add_grant(actor=world.admin, user=secretary, role="VIEWER", scope_kind=ScopeKind.BLOCK, province=world.an_giang,
+                         bloc=bloc, valid_from=dt.date(2020, 1, 1))
+    assert grant.bloc == bloc and Grant.objects.filter(user=secretary).count() == 1
+    from thidua.blocs.models import Bloc
+
+    assert set(scoped(secretary, Bloc)) == {bloc}
+    assert set(scoped(secretary, Unit).values_list("name", flat=True)) == {"Ban Tuyên giáo Tỉnh ủy", "Ban Tổ chức Tỉnh ủy", "Ban Nội chính Tỉnh ủy"}
+    assert not scoped(secretary, Unit).filter(pk=world.qn_unit.pk).exists()
+    client = client_for(secretary)
+    assert client.get(reverse("blocs:bloc_detail", args=[bloc.uid])).status_code == 200
+    assert client.get(reverse("blocs:bloc_detail", args=[other.uid])).status_code == 404
+    # Through the page: the province officer (who now manages this account) picks the block scope.
+    officer = client_for(world.an_officer)
+    profile_uid = secretary.account_profile.uid
+    response = officer.post(reverse("accounts:grant_add", args=[profile_uid]), {
+        "role": "BLOCK_HEAD", "scope_kind": "BLOCK", "province": world.an_giang.pk, "bloc": other.pk, "valid_from": "01/01/2026"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Grant.objects.filter(user=secretary, bloc=other, role="BLOCK_HEAD").exists()

@@ -34,7 +34,7 @@ def test_only_the_system_administrator_edits_the_tdkt_body_name(world, client_fo
         actions.do_update_province_settings(actor=world.an_officer, province=an_giang, data={"tdkt_body_name": "Sở Nội vụ"}, expected_version=an_giang.version)
     assert Province.objects.get(pk=an_giang.pk).tdkt_body_name == "Ban Thi đua - Khen thưởng"
     client = client_for(world.admin)
-    response = client.post(reverse("org:province_edit", args=[an_giang.uid]), {"tdkt_body_name": "Sở  Nội vụ tỉnh An Giang", "version": an_giang.version})
+    response = client.post(reverse("org:province_edit", args=[an_giang.uid]), {"tdkt_body_name": "Sở  Nội vụ tỉnh An Giang", "registration_required_for_proposal": "on", "version": an_giang.version})
     assert response.status_code == 302
     assert Province.objects.get(pk=an_giang.pk).tdkt_body_name == "Sở Nội vụ tỉnh An Giang"
     row = AuditLog.objects.get(action="org.province.settings")
@@ -57,3 +57,22 @@ def test_blank_or_stale_settings_change_nothing(world, client_for):
     assert "Thiếu thông tin phiên bản" in response.content.decode()
     assert Province.objects.get(pk=an_giang.pk).tdkt_body_name == "Sở Nội vụ"
     assert AuditLog.objects.filter(action="org.province.settings").count() == 1
+
+
+def test_registration_precondition_is_a_province_setting_on_by_default(world, client_for):
+    from django.urls import reverse
+
+    from thidua.audit.models import AuditLog
+    from thidua.org.models import Province
+
+    assert world.an_giang.registration_required_for_proposal is True
+    client = client_for(world.admin)
+    province = Province.objects.get(pk=world.an_giang.pk)
+    response = client.post(
+        reverse("org:province_edit", args=[province.uid]),
+        {"tdkt_body_name": province.tdkt_body_name, "version": province.version},  # box left unticked
+    )
+    assert response.status_code == 302
+    assert Province.objects.get(pk=province.pk).registration_required_for_proposal is False
+    row = AuditLog.objects.filter(action="org.province.settings").latest("at")
+    assert row.changes["registration_required_for_proposal"] == [True, False]

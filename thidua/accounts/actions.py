@@ -221,6 +221,7 @@ def do_add_grant(
     scope_kind: str,
     province: Province,
     unit: Unit | None = None,
+    bloc=None,
     valid_from: dt.date | None,
     valid_to: dt.date | None = None,
     note: str = "",
@@ -253,9 +254,19 @@ def do_add_grant(
         ensure(actor, "accounts.manage", unit=unit)
         # The tenant key of a unit grant is the unit's own province (model comment).
         grant_province = unit.province
+        bloc = None
+    elif scope_kind == ScopeKind.BLOCK:
+        if bloc is None:
+            raise ActionError("Hãy chọn khối, cụm thi đua cho phạm vi một khối.", field="bloc")
+        if bloc.province_id not in province.lineage_ids():
+            raise ActionError(f"“{bloc.name}” không thuộc {province} hoặc các tỉnh đã hợp nhất vào tỉnh này.", field="bloc")
+        ensure(actor, "accounts.manage", province=bloc.province_id)
+        grant_province = bloc.province
+        unit = None
     else:
         unit = None
-    overlapping = Grant.objects.filter(user=user, role=role, province=grant_province, unit=unit).filter(
+        bloc = None
+    overlapping = Grant.objects.filter(user=user, role=role, province=grant_province, unit=unit, bloc=bloc).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
     )
     if valid_to is not None:
@@ -268,6 +279,7 @@ def do_add_grant(
         scope_kind=scope_kind,
         province=grant_province,
         unit=unit,
+        bloc=bloc,
         valid_from=valid_from,
         valid_to=valid_to,
         note=nfc(note)[:255],

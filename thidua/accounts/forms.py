@@ -83,12 +83,21 @@ class GrantForm(VietnameseFormMixin, forms.Form):
         empty_label="— Chọn khi phạm vi là một đơn vị —",
         help_text="Đơn vị thuộc tỉnh đã chọn hoặc các tỉnh đã hợp nhất vào tỉnh đó.",
     )
+    bloc = forms.ModelChoiceField(
+        label="Khối, cụm thi đua",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Chọn khi phạm vi là một khối, cụm —",
+    )
     valid_from = forms.DateField(label="Hiệu lực từ ngày")
     valid_to = forms.DateField(label="Hiệu lực đến ngày", required=False, help_text="Để trống nếu không thời hạn.")
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
-    def __init__(self, *args, provinces, units, allow_admin_role: bool, **kwargs):
+    def __init__(self, *args, provinces, units, allow_admin_role: bool, blocs=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if blocs is not None:
+            self.fields["bloc"].queryset = blocs
+        self.fields["bloc"].error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if allow_admin_role or v != Role.ADMIN]
         self.fields["province"].queryset = provinces
         self.fields["unit"].queryset = units
@@ -105,6 +114,8 @@ class GrantForm(VietnameseFormMixin, forms.Form):
             self.add_error("valid_to", "Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")
         if cleaned.get("scope_kind") == ScopeKind.UNIT and not cleaned.get("unit") and "unit" not in self.errors:
             self.add_error("unit", "Hãy chọn đơn vị cho phạm vi một đơn vị.")
+        if cleaned.get("scope_kind") == ScopeKind.BLOCK and not cleaned.get("bloc") and "bloc" not in self.errors:
+            self.add_error("bloc", "Hãy chọn khối, cụm thi đua cho phạm vi một khối.")
         return cleaned
 
 

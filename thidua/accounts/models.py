@@ -29,6 +29,7 @@ class Role(models.TextChoices):
 
 class ScopeKind(models.TextChoices):
     PROVINCE = "PROVINCE", "Toàn tỉnh"
+    BLOCK = "BLOCK", "Một khối, cụm thi đua"
     UNIT = "UNIT", "Một đơn vị"
 
 
@@ -40,6 +41,9 @@ class Grant(TimestampedModel):
     province = models.ForeignKey("org.Province", verbose_name="Tỉnh/thành phố", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
         "org.Unit", verbose_name="Đơn vị", null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
+    )
+    bloc = models.ForeignKey(
+        "blocs.Bloc", verbose_name="Khối, cụm thi đua", null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
     )
     valid_from = models.DateField("Hiệu lực từ")
     valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
@@ -54,13 +58,15 @@ class Grant(TimestampedModel):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="accounts_grant_dates_ordered"
             ),
             models.CheckConstraint(
-                condition=(Q(scope_kind="UNIT") & Q(unit__isnull=False)) | (Q(scope_kind="PROVINCE") & Q(unit__isnull=True)),
-                name="accounts_grant_scope_matches_unit",
+                condition=(Q(scope_kind="UNIT") & Q(unit__isnull=False) & Q(bloc__isnull=True))
+                | (Q(scope_kind="PROVINCE") & Q(unit__isnull=True) & Q(bloc__isnull=True))
+                | (Q(scope_kind="BLOCK") & Q(unit__isnull=True) & Q(bloc__isnull=False)),
+                name="accounts_grant_scope_matches_target",
             ),
         ]
 
     def __str__(self) -> str:
-        target = self.unit.name if self.unit_id else str(self.province)
+        target = self.unit.name if self.unit_id else (self.bloc.name if self.bloc_id else str(self.province))
         return f"{self.get_role_display()} — {target}"
 
     def active_on(self, on: dt.date) -> bool:

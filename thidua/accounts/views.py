@@ -21,7 +21,7 @@ from thidua.accounts.forms import (
     VietnamesePasswordChangeForm,
 )
 from thidua.accounts.models import AccountProfile, ApiToken, Grant
-from thidua.core.access import access, provinces_for, scope_of, signed_in, units_for
+from thidua.core.access import access, provinces_for, scope_of, scoped, signed_in, units_for
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError
 from thidua.core.paging import htmx_partial, paginate
@@ -201,10 +201,16 @@ def _grant_form(request, data=None):
     units = units_for(request.user, "accounts.manage").select_related("province")
     if province is not None:
         units = units.filter(province_id__in=province.lineage_ids())
+    from thidua.blocs.models import Bloc
+
+    blocs = scoped(request.user, Bloc.objects.filter(ended_on__isnull=True), "accounts.manage")
+    if province is not None:
+        blocs = blocs.filter(province_id__in=province.lineage_ids())
     form = GrantForm(
         data,
         provinces=provinces,
         units=units.order_by(vi_order("name")),
+        blocs=blocs.order_by(vi_order("name")),
         allow_admin_role=scope.is_admin,
         initial={"province": province},
     )
@@ -229,6 +235,7 @@ def grant_add(request, uid):
                 scope_kind=data["scope_kind"],
                 province=data["province"],
                 unit=data.get("unit"),
+                bloc=data.get("bloc"),
                 valid_from=data["valid_from"],
                 valid_to=data.get("valid_to"),
                 note=data.get("note") or "",

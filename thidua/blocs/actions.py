@@ -520,3 +520,36 @@ def do_save_report(*, actor, bloc_year: BlocYear, kind: str, sections: dict[str,
         save_with_version(report, expected_version if expected_version is not None else -1, REPORT_SECTIONS)
         record(actor=actor, action="blocs.report.update", obj=report, changes=changes)
     return report
+
+
+@transaction.atomic
+def do_set_deadline_defaults(*, actor, province: Province, defaults: dict[str, tuple[int, int]]) -> list[DeadlineDefault]:
+    """The province's default calendar (day, month per item) used when a block opens a year."""
+    ensure(actor, "bloc.manage", province=province)
+    rows = []
+    changes: dict[str, list] = {}
+    existing = {d.kind: d for d in DeadlineDefault.objects.filter(province=province)}
+    for kind, (month, day) in defaults.items():
+        if kind not in DeadlineKind.values:
+            raise ActionError("Loại hạn không hợp lệ.")
+        try:
+            dt.date(2001, month, day)  # a common year: 29/02 is refused
+        except (TypeError, ValueError):
+            raise ActionError(f"Ngày {day}/{month} không hợp lệ cho “{DeadlineKind(kind).label}”.", field=kind) from None
+        old = existing.get(kind)
+        before = f"{old.day:02d}/{old.month:02d}" if old else "{:02d}/{:02d} (mặc định)".format(*reversed(DEFAULT_DEADLINES[kind]))
+        after = f"{day:02d}/{month:02d}"
+        if old is None:
+            old = DeadlineDefault(province=province, kind=kind, month=month, day=day)
+            old.save()
+        elif (old.month, old.day) != (month, day):
+            DeadlineDefault.objects.filter(pk=old.pk).update(month=month, day=day)
+        else:
+            rows.append(old)
+            continue
+        changes[DeadlineKind(kind).label] = [before, after]
+        rows.append(old)
+    if changes:
+        record(actor=actor, action="blocs.deadline.defaults", province=province, object_type="blocs.deadlinedefault",
+               object_repr=f"Lịch mặc định của {province}", changes=changes)
+    return rows

@@ -7,6 +7,7 @@ app_name = "blocs"
 urlpatterns = [
     path("", views.bloc_list, name="bloc_list"),
     path("them/", views.bloc_create, name="bloc_create"),
+    path("lich-mac-dinh/", views.deadline_defaults, name="deadline_defaults"),
     path("<uuid:uid>/", views.bloc_detail, name="bloc_detail"),
     path("<uuid:uid>/sua/", views.bloc_edit, name="bloc_edit"),
     path("<uuid:uid>/mo-nam/", views.year_open, name="year_open"),

@@ -560,3 +560,35 @@ def deadline_set(request, uid):
         else:
             messages.success(request, f"Đã đặt hạn “{deadline.get_kind_display()}” là {deadline.due_on:%d/%m/%Y}.")
     return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
+
+
+@access("bloc.manage")
+def deadline_defaults(request):
+    """The province's default calendar for new block years."""
+    from thidua.blocs.models import DEFAULT_DEADLINES, DeadlineDefault, DeadlineKind
+
+    province = provinces_for(request.user, "bloc.manage").order_by("name").first()
+    if province is None:
+        raise Http404("Không tìm thấy")
+    current = {d.kind: (d.month, d.day) for d in DeadlineDefault.objects.filter(province=province)}
+    rows = []
+    for kind in DeadlineKind:
+        month, day = current.get(kind.value, DEFAULT_DEADLINES[kind.value])
+        rows.append({"kind": kind.value, "label": kind.label, "value": f"{day:02d}/{month:02d}", "custom": kind.value in current})
+    if request.method == "POST":
+        parsed = {}
+        for row in rows:
+            text = (request.POST.get(row["kind"]) or "").strip()
+            parts = text.split("/")
+            if len(parts) != 2 or not all(p.isdigit() for p in parts):
+                messages.error(request, f"“{row['label']}”: nhập theo dạng ngày/tháng, ví dụ 31/03.")
+                return redirect(reverse("blocs:deadline_defaults"))
+            parsed[row["kind"]] = (int(parts[1]), int(parts[0]))
+        try:
+            actions.do_set_deadline_defaults(actor=request.user, province=province, defaults=parsed)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Đã lưu lịch mặc định; các khối mở năm mới sẽ dùng lịch này.")
+        return redirect(reverse("blocs:deadline_defaults"))
+    return render(request, "blocs/deadline_defaults.html", {"rows": rows, "province": province})

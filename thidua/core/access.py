@@ -136,6 +136,10 @@ def scope_of(user, on: dt.date | None = None) -> Scope:
             is_admin = True
         if g.province_id not in lineage_cache:
             lineage_cache[g.province_id] = frozenset(g.province.lineage_ids())
+        if g.scope_kind == ScopeKind.BLOCK:
+            # A role on one block reaches that block's data only (and its members, through it).
+            scoped.append(GrantScope(role=g.role, province_ids=frozenset({g.province_id}), unit_id=None, bloc_id=g.bloc_id))
+            continue
         scoped.append(GrantScope(role=g.role, province_ids=lineage_cache[g.province_id], unit_id=g.unit_id))
     scoped.extend(_block_head_grants(scoped, on))
     scope = Scope(user_id=user.pk, is_admin=is_admin, grants=scoped)

@@ -628,15 +628,18 @@ def do_transfer_person(
 def do_update_province_settings(*, actor, province: Province, data: dict[str, Any], expected_version: int) -> Province:
     ensure(actor, "province.edit", province=province)
     province = Province.objects.get(pk=province.pk)
-    before = snapshot(province, ["tdkt_body_name"])
+    fields = ["tdkt_body_name", "registration_required_for_proposal"]
+    before = snapshot(province, fields)
     if "tdkt_body_name" in data:
         province.tdkt_body_name = nfc(data["tdkt_body_name"])
+    if "registration_required_for_proposal" in data:
+        province.registration_required_for_proposal = bool(data["registration_required_for_proposal"])
     if not province.tdkt_body_name:
         raise ActionError("Tên cơ quan thường trực TĐKT không được để trống.", field="tdkt_body_name")
     _validate(province)
-    changes = diff(before, snapshot(province, ["tdkt_body_name"]))
+    changes = diff(before, snapshot(province, fields))
     if not changes:
         return province
-    save_with_version(province, expected_version, ["tdkt_body_name"])
+    save_with_version(province, expected_version, fields)
     record(actor=actor, action="org.province.settings", obj=province, province=province, changes=changes)
     return province

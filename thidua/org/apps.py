@@ -11,8 +11,8 @@ class OrgConfig(AppConfig):
         from thidua.org import models as m
 
         register_scope(m.Province, province="pk", unit=None)
-        register_scope(m.Unit, province="province", unit="pk")
-        register_scope(m.Department, province="province", unit="unit")
-        register_scope(m.Person, province="province", unit="unit")
+        register_scope(m.Unit, province="province", unit="pk", bloc="bloc_memberships__bloc_year__bloc")
+        register_scope(m.Department, province="province", unit="unit", bloc="unit__bloc_memberships__bloc_year__bloc")
+        register_scope(m.Person, province="province", unit="unit", bloc="unit__bloc_memberships__bloc_year__bloc")
         register_scope(m.Position, province="province", unit="unit")
         register_scope(m.LineageEvent, province="province", unit="links__unit")

@@ -345,4 +345,8 @@ class ProvinceSettingsForm(HiddenVersionMixin, VietnameseFormMixin, forms.Form):
         label="Tên cơ quan thường trực TĐKT", max_length=200,
         help_text="Dùng trên tờ trình, quyết định; ví dụ “Ban Thi đua - Khen thưởng” hoặc “Sở Nội vụ”",
     )
+    registration_required_for_proposal = forms.BooleanField(
+        label="Phải đăng ký thi đua trước khi đề nghị danh hiệu thi đua", required=False,
+        help_text="Mặc định: bật. Khi bật, đơn vị chỉ được đề nghị danh hiệu đã đăng ký đầu năm.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

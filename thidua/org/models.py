@@ -34,6 +34,11 @@ class Province(TimestampedModel):
     tdkt_body_name = models.CharField(
         "Tên cơ quan thường trực TĐKT", max_length=200, default="Ban Thi đua - Khen thưởng"
     )
+    # Whether a unit must have registered a title (đăng ký thi đua) before it can be proposed for it.
+    # Practice in most provinces; a provincial choice, not a national rule.
+    registration_required_for_proposal = models.BooleanField(
+        "Phải đăng ký thi đua trước khi đề nghị danh hiệu", default=True
+    )
     search_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     class Meta:

@@ -600,14 +600,22 @@ def province_detail(request, uid):
 def province_edit(request, uid):
     province = get_scoped_or_404(request.user, Province, "province.edit", uid=uid)
     form = ProvinceSettingsForm(
-        request.POST or None, initial={"tdkt_body_name": province.tdkt_body_name, "version": province.version}
+        request.POST or None,
+        initial={
+            "tdkt_body_name": province.tdkt_body_name,
+            "registration_required_for_proposal": province.registration_required_for_proposal,
+            "version": province.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_province_settings(
                 actor=request.user,
                 province=province,
-                data={"tdkt_body_name": form.cleaned_data["tdkt_body_name"]},
+                data={
+                    "tdkt_body_name": form.cleaned_data["tdkt_body_name"],
+                    "registration_required_for_proposal": form.cleaned_data["registration_required_for_proposal"],
+                },
                 expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
