@@ -742,6 +742,10 @@ ACTIONS: dict[str, ActionEntry] = {
         lambda w, a, y: _blocs().do_set_deadline(actor=a, bloc_year=y, kind="REGISTRATION", due_on=dt.date(2024, 2, 28)),
         setup=_open_year,
     ),
+    "thidua.blocs.actions.do_set_deadline_defaults": ActionEntry(
+        "bloc.manage",
+        lambda w, a: _blocs().do_set_deadline_defaults(actor=a, province=w.an_giang, defaults={"REGISTRATION": (2, 15)}),
+    ),
     "thidua.blocs.actions.do_draft_covenant": ActionEntry(
         "bloc.lead",
         lambda w, a, y: _blocs().do_draft_covenant(actor=a, bloc_year=y, content="Thi đua hoàn thành nhiệm vụ", place="An Giang"),
