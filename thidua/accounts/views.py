@@ -24,18 +24,8 @@ from thidua.accounts.models import AccountProfile, ApiToken, Grant
 from thidua.core.access import access, provinces_for, scope_of, scoped, signed_in, units_for
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError
+from thidua.core.forms import apply_action_error
 from thidua.core.paging import htmx_partial, paginate
-
-
-def _apply_errors(form, error: ActionError, field_map: dict[str, str] | None = None) -> None:
-    field_map = field_map or {}
-    if error.errors:
-        for field, msgs in error.errors.items():
-            name = field_map.get(field, field)
-            for msg in msgs:
-                form.add_error(name if name in form.fields else None, msg)
-    else:
-        form.add_error(None, error.message)
 
 
 def _detail_url(user) -> str:
@@ -101,7 +91,7 @@ def user_create(request):
                 province=data.get("province"),
             )
         except ActionError as error:
-            _apply_errors(form, error, {"password": "password1"})
+            apply_action_error(form, error, {"password": "password1"})
         else:
             messages.success(request, f"Đã tạo tài khoản “{user.get_username()}”. Hãy phân quyền cho tài khoản.")
             return redirect(_detail_url(user))
@@ -179,7 +169,7 @@ def user_reset_password(request, uid):
         try:
             actions.do_reset_password(actor=request.user, user=target, password=form.cleaned_data["password1"])
         except ActionError as error:
-            _apply_errors(form, error, {"password": "password1"})
+            apply_action_error(form, error, {"password": "password1"})
         else:
             messages.success(request, f"Đã đặt lại mật khẩu cho “{target.get_username()}”. Hãy báo mật khẩu mới cho người dùng qua kênh an toàn.")
             return redirect(_detail_url(target))
@@ -241,7 +231,7 @@ def grant_add(request, uid):
                 note=data.get("note") or "",
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã phân quyền.")
             return redirect(_detail_url(target))
@@ -307,7 +297,7 @@ def change_password(request):
         try:
             actions.do_change_own_password(actor=request.user, password=form.cleaned_data["new_password1"])
         except ActionError as error:
-            _apply_errors(form, error, {"password": "new_password2"})
+            apply_action_error(form, error, {"password": "new_password2"})
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "Đã đổi mật khẩu.")
@@ -323,7 +313,7 @@ def token_create(request):
         try:
             token, secret = actions.do_create_api_token(actor=request.user, name=form.cleaned_data["name"])
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             # The secret is rendered in this response only; it is never stored or shown again.
             context = _my_account_context(request, new_secret={"name": token.name, "secret": secret})

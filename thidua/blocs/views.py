@@ -15,18 +15,10 @@ from thidua.blocs.models import Bloc, BlocKind, BlocYear, Membership
 from thidua.core.access import access, ensure, get_scoped_or_404, provinces_for, scope_of, scoped, units_for
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError
+from thidua.core.forms import apply_action_error
 from thidua.core.paging import htmx_partial, paginate
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Unit
-
-
-def _apply_errors(form, error: ActionError) -> None:
-    if error.errors:
-        for field, msgs in error.errors.items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        form.add_error(None, error.message)
 
 
 def _can_lead(user, bloc: Bloc) -> bool:
@@ -96,7 +88,7 @@ def bloc_create(request):
         try:
             bloc = actions.do_create_bloc(actor=request.user, province=province, data=data)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã thêm {bloc.get_kind_display().lower()} “{bloc.name}”. Hãy mở năm thi đua và thêm đơn vị thành viên.")
             return redirect(reverse("blocs:bloc_detail", args=[bloc.uid]))
@@ -113,7 +105,7 @@ def bloc_edit(request, uid):
         try:
             actions.do_update_bloc(actor=request.user, bloc=Bloc.objects.get(pk=bloc.pk), data=data, expected_version=form.cleaned_data.get("version") or 0)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã lưu thông tin khối.")
             return redirect(reverse("blocs:bloc_detail", args=[bloc.uid]))
@@ -199,7 +191,7 @@ def member_add(request, uid):
                 joined_on=form.cleaned_data["joined_on"], reason=form.cleaned_data["reason"],
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã thêm {form.cleaned_data['unit'].name} vào khối năm {bloc_year.year}.")
             return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
@@ -242,7 +234,7 @@ def leadership_set(request, uid):
                 expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã ghi nhận Trưởng khối, Phó Trưởng khối năm {bloc_year.year}.")
             return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
@@ -312,7 +304,7 @@ def covenant_page(request, uid):
                     )
                     messages.success(request, "Đã lưu giao ước.")
             except ActionError as error:
-                _apply_errors(form, error)
+                apply_action_error(form, error)
             else:
                 return redirect(reverse("blocs:covenant", args=[bloc_year.uid]))
         return render(request, "blocs/covenant.html", _covenant_context(request, bloc_year, covenant, form=form), status=400)
@@ -420,7 +412,7 @@ def meeting_create(request, uid):
         try:
             meeting = actions.do_record_meeting(actor=request.user, bloc_year=bloc_year, data=data, attending=list(form.cleaned_data["attending"]))
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã ghi nhận {meeting.get_kind_display().lower()} ngày {meeting.held_on:%d/%m/%Y}.")
             return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
@@ -448,7 +440,7 @@ def meeting_detail(request, uid):
                     attending=list(form.cleaned_data["attending"]), expected_version=form.cleaned_data.get("version") or 0,
                 )
             except ActionError as error:
-                _apply_errors(form, error)
+                apply_action_error(form, error)
             else:
                 messages.success(request, "Đã lưu hội nghị.")
                 return redirect(reverse("blocs:meeting_detail", args=[meeting.uid]))
@@ -495,7 +487,7 @@ def report_page(request, uid, kind):
                 else:
                     messages.success(request, "Đã lưu báo cáo.")
             except ActionError as error:
-                _apply_errors(form, error)
+                apply_action_error(form, error)
             else:
                 return redirect(reverse("blocs:report", args=[bloc_year.uid, kind]))
     document = IssuedDocument.objects.filter(kind="BLOC_REPORT", source_key=str(report.uid)).first() if report else None

@@ -30,3 +30,15 @@ class VietnameseFormMixin:
                     data[key] = normalised[0]
             self.data = data
         super().full_clean()
+
+
+def apply_action_error(form, error, field_map: dict[str, str] | None = None) -> None:
+    """Show an ActionError on `form`: on the fields it names, else above the form."""
+    field_map = field_map or {}
+    if error.errors:
+        for field, messages in error.errors.items():
+            name = field_map.get(field, field)
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        form.add_error(None, error.message)

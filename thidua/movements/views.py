@@ -12,6 +12,7 @@ from thidua.blocs.models import Bloc, BlocYear, DeadlineKind
 from thidua.core.access import access, ensure, get_scoped_or_404, provinces_for, scope_of, scoped
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError
+from thidua.core.forms import apply_action_error
 from thidua.core.exports import export_response
 from thidua.core.paging import htmx_partial, paginate
 from thidua.movements import actions
@@ -22,15 +23,6 @@ from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Unit
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
 from thidua.rules.workflows import MOVEMENT_ACTIONS, MOVEMENT_TRANSITIONS, REGISTRATION_EDITABLE, allowed_actions
-
-
-def _apply_errors(form, error: ActionError) -> None:
-    if error.errors:
-        for field, msgs in error.errors.items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        form.add_error(None, error.message)
 
 
 def _allowed(user, action: str, **target) -> bool:
@@ -106,7 +98,7 @@ def movement_create(request):
         try:
             movement = actions.do_create_movement(actor=request.user, province=province, data=data, plan_file=form.cleaned_data.get("plan_file"))
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã lập phong trào “{movement.title}”.")
             return redirect(reverse("movements:movement_detail", args=[movement.uid]))
@@ -125,7 +117,7 @@ def movement_edit(request, uid):
                 expected_version=form.cleaned_data.get("version") or 0, plan_file=form.cleaned_data.get("plan_file"),
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã lưu phong trào.")
             return redirect(reverse("movements:movement_detail", args=[movement.uid]))
@@ -220,7 +212,7 @@ def registration_detail(request, uid):
                     items=items, expected_version=targets_form.cleaned_data["version"],
                 )
             except ActionError as error:
-                _apply_errors(targets_form, error)
+                apply_action_error(targets_form, error)
             else:
                 if request.POST.get("submit_after_save"):
                     try:

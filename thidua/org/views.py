@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from thidua.core.access import access, ensure, get_scoped_or_404, provinces_for, scope_of, scoped, units_for
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
+from thidua.core.forms import apply_action_error
 from thidua.core.exports import export_response
 from thidua.core.paging import htmx_partial, paginate
 from thidua.org import actions, selectors
@@ -32,15 +33,6 @@ from thidua.org.forms import (
 )
 from thidua.org.models import Department, LineageEvent, LineageKind, LineageRole, Person, Province, Unit
 from thidua.rules.text import fold
-
-
-def _apply_errors(form, error: ActionError) -> None:
-    if error.errors:
-        for field, msgs in error.errors.items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        form.add_error(None, error.message)
 
 
 def _unit_queryset(request):
@@ -126,7 +118,7 @@ def unit_create(request):
         try:
             unit = actions.do_create_unit(actor=request.user, province=province, data=form.cleaned_data)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã thêm đơn vị “{unit.name}”.")
             return redirect(reverse("org:unit_detail", args=[unit.uid]))
@@ -146,7 +138,7 @@ def unit_edit(request, uid):
         try:
             actions.do_update_unit(actor=request.user, unit=fresh, data=data, expected_version=expected)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã lưu thay đổi.")
             return redirect(reverse("org:unit_detail", args=[unit.uid]))
@@ -165,7 +157,7 @@ def department_create(request, uid):
         try:
             department = actions.do_create_department(actor=request.user, unit=unit, name=form.cleaned_data["name"])
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã thêm phòng, ban “{department.name}”.")
             return redirect(reverse("org:unit_detail", args=[unit.uid]))
@@ -188,7 +180,7 @@ def department_edit(request, uid):
                 expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã đổi tên phòng, ban.")
             return redirect(reverse("org:unit_detail", args=[unit.uid]))
@@ -312,7 +304,7 @@ def person_create(request):
         try:
             person = actions.do_create_person(actor=request.user, unit=form.cleaned_data["unit"], data=data)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã thêm cá nhân “{person.full_name}”.")
             return redirect(reverse("org:person_detail", args=[person.uid]))
@@ -368,7 +360,7 @@ def person_edit(request, uid):
             )
             conflict = _conflict_rows(form, Person.objects.select_related("unit", "department").get(pk=person.pk))
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã lưu thay đổi.")
             return redirect(reverse("org:person_detail", args=[person.uid]))
@@ -386,7 +378,7 @@ def position_add(request, uid):
         try:
             actions.do_add_position(actor=request.user, person=person, data=form.cleaned_data)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã thêm quá trình công tác.")
             return redirect(reverse("org:person_detail", args=[person.uid]))
@@ -414,7 +406,7 @@ def person_transfer(request, uid):
                 decision=form.decision(),
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, f"Đã ghi nhận điều động {person.full_name} sang {data['to_unit'].name}.")
             return redirect(reverse("org:person_detail", args=[person.uid]))
@@ -483,7 +475,7 @@ def _lineage_form_view(request, kind: str, record):
         try:
             event, message = record(form)
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, message)
             target = event.links.filter(role=LineageRole.TO).select_related("unit").first()
@@ -619,7 +611,7 @@ def province_edit(request, uid):
                 expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
-            _apply_errors(form, error)
+            apply_action_error(form, error)
         else:
             messages.success(request, "Đã lưu cài đặt của tỉnh.")
             return redirect(reverse("org:province_detail", args=[province.uid]))
