@@ -154,6 +154,8 @@ def test_block_pages_render_in_vietnamese_and_hide_other_provinces(world, party_
         html = response.content.decode()
         assert "Khối" in html and "None" not in html
         assert "2.023" not in html  # years are never printed with a thousands separator
+        head = html.split("</title>")[0]
+        assert "<h2>" not in head and html.count("Phong trào do khối phát động") <= 1
     outsider = client_for(world.qn_officer)
     assert outsider.get(reverse("blocs:bloc_detail", args=[bloc.uid])).status_code == 404
     assert outsider.get(reverse("blocs:year_detail", args=[year.uid])).status_code == 404
@@ -277,3 +279,17 @@ def test_a_role_on_one_block_reaches_that_block_and_its_members_only(world, part
         "role": "BLOCK_HEAD", "scope_kind": "BLOCK", "province": world.an_giang.pk, "bloc": other.pk, "valid_from": "01/01/2026"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Grant.objects.filter(user=secretary, bloc=other, role="BLOCK_HEAD").exists()
+
+
+def test_forms_and_calendar_speak_vietnamese(world, party_bloc, client_for):
+    from thidua.blocs.models import Meeting
+
+    bloc, year = party_bloc
+    client = client_for(world.an_officer)
+    pages = [reverse("blocs:bloc_create"), reverse("blocs:year_detail", args=[year.uid]), reverse("movements:movement_create")]
+    for url in pages:
+        assert "---------" not in client.get(url).content.decode(), url
+    # A past year whose tổng kết meeting was recorded shows that item as done, not overdue.
+    actions.do_record_meeting(actor=world.an_officer, bloc_year=year, data={"kind": "ANNUAL_REVIEW", "held_on": dt.date(2023, 12, 29), "place": "An Giang"}, attending=[])
+    html = client.get(reverse("blocs:year_detail", args=[year.uid])).content.decode()
+    assert "Đã xong" in html and Meeting.objects.count() == 1

@@ -21,6 +21,7 @@ class BlocForm(VietnameseFormMixin, forms.ModelForm):
         if parent_choices is not None:
             self.fields["parent"].queryset = parent_choices
         self.fields["parent"].help_text = "Chỉ dùng khi đây là một cụm thi đua nằm trong một khối thi đua."
+        self.fields["parent"].empty_label = "— Không thuộc khối nào —"
         self.fields["term_start_day"].widget.attrs.update(min=1, max=31)
         self.fields["term_start_month"].widget.attrs.update(min=1, max=12)
 
@@ -36,7 +37,7 @@ class OpenYearForm(VietnameseFormMixin, forms.Form):
 
 
 class AddMemberForm(VietnameseFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None)
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, empty_label="— Chọn đơn vị —")
     joined_on = forms.DateField(label="Ngày tham gia", required=False)
     reason = forms.CharField(label="Ghi chú", required=False, max_length=255)
 
@@ -53,8 +54,8 @@ class RemoveMemberForm(VietnameseFormMixin, forms.Form):
 
 class LeadershipForm(VietnameseFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    head_unit = forms.ModelChoiceField(label="Đơn vị Trưởng khối", queryset=None)
-    deputy_unit = forms.ModelChoiceField(label="Đơn vị Phó Trưởng khối", queryset=None, required=False)
+    head_unit = forms.ModelChoiceField(label="Đơn vị Trưởng khối", queryset=None, empty_label="— Chọn đơn vị —")
+    deputy_unit = forms.ModelChoiceField(label="Đơn vị Phó Trưởng khối", queryset=None, required=False, empty_label="— Chưa xác định —")
     selected_by = forms.ChoiceField(label="Cách chọn", choices=HeadSelection.choices)
     decided_on = forms.DateField(label="Ngày hội nghị bầu", required=False)
     note = forms.CharField(label="Căn cứ (biên bản, kết luận hội nghị)", required=False, max_length=255)

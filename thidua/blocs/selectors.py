@@ -51,7 +51,7 @@ def todo_for(user, today=None) -> list[dict]:
 
     from django.urls import reverse
 
-    from thidua.blocs.models import CovenantState, DeadlineKind, MeetingKind
+    from thidua.blocs.models import CovenantState, DeadlineKind
     from thidua.core.access import scope_of, scoped
     from thidua.core.errors import ActionError
     from thidua.movements.models import Registration
@@ -80,13 +80,7 @@ def todo_for(user, today=None) -> list[dict]:
         members = set(bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
         registrations = {r.unit_id: r for r in Registration.objects.filter(bloc_year=bloc_year)}
         covenant = bloc_year.covenants.first()
-        meetings = set(bloc_year.meetings.values_list("kind", flat=True))
-        done = {
-            DeadlineKind.REGISTRATION: all(u in registrations and registrations[u].state in ("SUBMITTED", "APPROVED") for u in members),
-            DeadlineKind.COVENANT: covenant is not None and covenant.state == CovenantState.SIGNED,
-            DeadlineKind.INTERIM_REVIEW: MeetingKind.INTERIM_REVIEW in meetings,
-            DeadlineKind.ANNUAL_REVIEW: MeetingKind.ANNUAL_REVIEW in meetings,
-        }
+        done = deadline_done(bloc_year)
         deadlines = {d.kind: d for d in bloc_year.deadlines.all()}
         if leads:
             for kind, deadline in deadlines.items():
@@ -114,3 +108,22 @@ def todo_for(user, today=None) -> list[dict]:
                               "url": reverse("blocs:covenant", args=[bloc_year.uid])})
     items.sort(key=lambda item: not item["overdue"])
     return items
+
+
+def deadline_done(bloc_year: BlocYear) -> dict[str, bool]:
+    """Whether each calendar item of the year has been done, from the data itself: every member
+    registered, the covenant signed, the sơ kết / tổng kết meeting recorded. Proposals are judged
+    by the awards workflow and are not listed here."""
+    from thidua.blocs.models import CovenantState, DeadlineKind, MeetingKind
+    from thidua.movements.models import Registration
+
+    members = set(bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
+    states = dict(Registration.objects.filter(bloc_year=bloc_year).values_list("unit_id", "state"))
+    covenant = bloc_year.covenants.first()
+    meetings = set(bloc_year.meetings.values_list("kind", flat=True))
+    return {
+        DeadlineKind.REGISTRATION: bool(members) and all(states.get(u) in ("SUBMITTED", "APPROVED") for u in members),
+        DeadlineKind.COVENANT: covenant is not None and covenant.state == CovenantState.SIGNED,
+        DeadlineKind.INTERIM_REVIEW: MeetingKind.INTERIM_REVIEW in meetings,
+        DeadlineKind.ANNUAL_REVIEW: MeetingKind.ANNUAL_REVIEW in meetings,
+    }

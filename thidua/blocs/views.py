@@ -139,6 +139,7 @@ def _year_context(request, bloc_year, **forms):
     current_units = Unit.objects.filter(pk__in=bloc_year.memberships.filter(left_on__isnull=True).values("unit_id")).order_by(vi_order("name"))
     candidates = units_for(request.user, "bloc.manage").exclude(pk__in=bloc_year.memberships.values("unit_id")).order_by(vi_order("name"))
     proposal = selectors.leadership_proposal(bloc_year)
+    done = selectors.deadline_done(bloc_year)
     units_by_id = {u.pk: u for u in current_units}
     can_lead = _can_lead(request.user, bloc)
     initial = {
@@ -165,7 +166,7 @@ def _year_context(request, bloc_year, **forms):
         "meetings": bloc_year.meetings.all(),
         "deadlines": [
             {"label": d.get_kind_display(), "kind": d.kind, "due_on": d.due_on, "days_left": (d.due_on - dt.date.today()).days,
-             "days_overdue": (dt.date.today() - d.due_on).days}
+             "days_overdue": (dt.date.today() - d.due_on).days, "done": done.get(d.kind)}
             for d in bloc_year.deadlines.all()
         ],
     }

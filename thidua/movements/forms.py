@@ -20,6 +20,7 @@ class MovementForm(VietnameseFormMixin, forms.ModelForm):
         if bloc_choices is not None:
             self.fields["bloc"].queryset = bloc_choices
         self.fields["bloc"].help_text = "Chỉ chọn khi phong trào do khối, cụm phát động cho các đơn vị thành viên."
+        self.fields["bloc"].empty_label = "— Không (phong trào của tỉnh hoặc toàn quốc) —"
         self.fields["end_date"].help_text = "Để trống nếu là phong trào thường xuyên hằng năm; phong trào nhiều năm (ví dụ giai đoạn 2021–2025) ghi ngày kết thúc."
 
 
@@ -37,7 +38,7 @@ class RegistrationTargetsForm(VietnameseFormMixin, forms.Form):
 
 class RegistrationItemForm(VietnameseFormMixin, forms.Form):
     subject_kind = forms.ChoiceField(label="Đối tượng", choices=[("", "—")] + list(SubjectKind.choices), required=False)
-    person = forms.ModelChoiceField(label="Cá nhân", queryset=None, required=False)
+    person = forms.ModelChoiceField(label="Cá nhân", queryset=None, required=False, empty_label="— Chọn cá nhân —")
     award = forms.ChoiceField(label="Danh hiệu, hình thức", choices=[("", "—")] + AWARD_CHOICES, required=False)
     note = forms.CharField(label="Ghi chú", required=False, max_length=255)
 
