@@ -69,6 +69,12 @@ INSTALLED_APPS = [
     "thidua.blocs",
     "thidua.movements",
     "thidua.documents",
+    "thidua.scoring",
+    "thidua.voting",
+    "thidua.awards",
+    "thidua.history",
+    "thidua.proposals",
+    "thidua.counting",
     "thidua.api",
 ]
 

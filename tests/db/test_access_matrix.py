@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from dataclasses import dataclass
@@ -877,6 +878,27 @@ ACTIONS: dict[str, ActionEntry] = {
         setup=lambda w: _document(w, registered=True),
     ),
 }
+
+
+# Later apps keep their entries beside their tests: tests/db/matrix_parts/<app>.py defines
+# `register(matrix)`, which adds to matrix.SAMPLES and matrix.ACTIONS using this module's
+# Sample, ActionEntry, extras() and owner sets. Loaded before the parametrised tests below.
+def _load_matrix_parts() -> None:
+    import sys
+    from pathlib import Path
+
+    here = sys.modules[__name__]
+    parts = Path(__file__).with_name("matrix_parts")
+    for file in sorted(parts.glob("*.py")):
+        if file.name.startswith("_"):
+            continue
+        spec = importlib.util.spec_from_file_location(f"_matrix_part_{file.stem}", file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.register(here)
+
+
+_load_matrix_parts()
 
 
 def discover_do_functions() -> dict[str, Callable]:

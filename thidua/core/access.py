@@ -43,6 +43,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "movement.manage": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
     "registration.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER, Role.UNIT_LEADER},
     "registration.review": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
+    # Scoring (bảng tiêu chí, phiếu chấm điểm, xếp hạng). Which sheets a unit may cross-check is
+    # decided by the assignment, inside the action.
+    "scoring.criteria": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
+    "scoring.self": PROVINCE_MANAGERS | {Role.UNIT_OFFICER, Role.UNIT_LEADER},
+    "scoring.review": PROVINCE_MANAGERS | {Role.BLOCK_HEAD, Role.APPRAISAL_BOARD, Role.UNIT_OFFICER, Role.UNIT_LEADER},
+    "scoring.publish": PROVINCE_MANAGERS | {Role.BLOCK_HEAD},
+    # Councils and polls. Whether a user is in a poll's electorate is checked inside the action.
+    "council.manage": PROVINCE_MANAGERS | {Role.COUNCIL_SECRETARY},
+    "poll.manage": PROVINCE_MANAGERS | {Role.BLOCK_HEAD, Role.COUNCIL_SECRETARY},
+    "poll.vote": ALL_ROLES - {Role.VIEWER},
+    "poll.count": PROVINCE_MANAGERS | {Role.BLOCK_HEAD, Role.COUNCIL_SECRETARY, Role.COUNTING_BOARD},
+    # Awards: catalogue, rule registry (provincial overrides), history, proposals and decisions.
+    "rules.view": ALL_ROLES,
+    "rules.override": PROVINCE_MANAGERS,
+    "catalogue.edit": PROVINCE_MANAGERS,
+    "history.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER},
+    "proposal.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER, Role.UNIT_LEADER, Role.BLOCK_HEAD},
+    "proposal.review": PROVINCE_MANAGERS | {Role.APPRAISAL_BOARD},
+    "decision.issue": PROVINCE_MANAGERS,
     # Things every signed-in user may do to themselves (own API tokens, own password).
     "self.manage": ALL_ROLES,
 }
@@ -65,6 +84,21 @@ ACTION_LABELS = {
     "movement.manage": "Lập, phát động phong trào thi đua",
     "registration.edit": "Lập, gửi đăng ký thi đua của đơn vị",
     "registration.review": "Duyệt, trả lại đăng ký thi đua",
+    "scoring.criteria": "Lập bảng tiêu chí chấm điểm",
+    "scoring.self": "Tự chấm điểm của đơn vị",
+    "scoring.review": "Chấm chéo, thẩm định điểm",
+    "scoring.publish": "Công bố kết quả chấm điểm, xếp hạng",
+    "council.manage": "Quản lý hội đồng thi đua, khen thưởng",
+    "poll.manage": "Tổ chức bình xét, bỏ phiếu",
+    "poll.vote": "Bỏ phiếu",
+    "poll.count": "Kiểm phiếu, nhập kết quả kiểm phiếu",
+    "rules.view": "Xem quy định, tiêu chuẩn khen thưởng",
+    "rules.override": "Điều chỉnh tiêu chuẩn áp dụng riêng của tỉnh",
+    "catalogue.edit": "Quản lý danh mục danh hiệu, hình thức khen thưởng",
+    "history.edit": "Cập nhật hồ sơ thành tích",
+    "proposal.edit": "Lập, gửi hồ sơ đề nghị khen thưởng",
+    "proposal.review": "Tiếp nhận, thẩm định hồ sơ đề nghị",
+    "decision.issue": "Ban hành, ghi nhận quyết định khen thưởng",
     "self.manage": "Quản lý tài khoản của mình",
 }
 

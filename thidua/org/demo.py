@@ -367,6 +367,23 @@ def accounts_summary(doc: dict[str, Any] | None = None) -> str:
     return "\n".join(lines)
 
 
+LATER_DEMOS = (
+    "thidua.scoring.demo", "thidua.voting.demo", "thidua.counting.demo",
+    "thidua.awards.demo", "thidua.history.demo", "thidua.proposals.demo",
+)
+
+
+def _optional_module(name: str):
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
 @transaction.atomic
 def load_demo() -> str:
     """Create the demo registry (once) and return a Vietnamese summary of what was added."""
@@ -395,6 +412,13 @@ def load_demo() -> str:
         ("blocs", "khối thi đua"), ("years", "năm thi đua của khối"), ("meetings", "hội nghị"), ("covenants", "giao ước"),
         ("registrations", "bản đăng ký thi đua"), ("movements", "phong trào"),
     ]
+    # Scoring, voting and awards build on the block years; each app's demo.py (when present) has
+    # `load_demo(doc) -> Counter` (idempotent) and `DEMO_LABELS` [(key, Vietnamese label)].
+    for name in LATER_DEMOS:
+        module = _optional_module(name)
+        if module is not None:
+            stats.update(module.load_demo(doc))
+            labels += module.DEMO_LABELS
     added = [f"{stats[key]} {label}" for key, label in labels if stats[key]]
     if added:
         headline = "thêm " + ", ".join(added) + "."
