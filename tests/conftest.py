@@ -28,3 +28,10 @@ def _private_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Fixtures create many accounts; the strength of the production hasher is not under test
+    (tests/db/test_accounts.py checks passwords through check_password, which any hasher serves)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
