@@ -117,3 +117,16 @@ def test_unit_edit_compares_against_the_version_the_user_loaded(world, client_fo
         assert message in html
         assert 'value="TG"' in html
     assert Unit.objects.get(pk=world.tuyen_giao.pk).short_name == "BTG"
+
+
+def test_pagination_links_keep_the_filters_with_a_single_question_mark(rf):
+    """Django 5.2's {% querystring %} starts with "?" itself; "??page=2" would lose the page."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/to-chuc/ca-nhan/", {"q": "nguyen", "page": "2"})
+    page_obj = Paginator(list(range(60)), 25).page(2)
+    html = render_to_string("includes/pagination.html", {"page_obj": page_obj}, request=request)
+    assert 'href="?q=nguyen&amp;page=1"' in html
+    assert 'href="?q=nguyen&amp;page=3"' in html
+    assert "??" not in html
