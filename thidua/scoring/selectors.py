@@ -1,0 +1,433 @@
+"""Reads of the scoring app: who may do what on a sheet, which sheets a user sees, a sheet's rows
+and a round's ranking (built in a fixed number of queries, whatever the number of sheets)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from thidua.accounts.models import Role
+from thidua.core.access import PERMISSIONS, scope_of, scoped
+from thidua.core.db import vi_order
+from thidua.rules import scoring as core
+from thidua.rules.text import sort_key
+from thidua.scoring.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionKind,
+    CrossCheckAssignment,
+    RoundState,
+    Score,
+    ScoreChange,
+    ScoreEvidence,
+    ScoreSheet,
+    ScoringRound,
+    SheetEvent,
+    SheetState,
+)
+
+# Province-wide roles that sit on the panel (tổ thẩm định) of every block of their province.
+PANEL_PROVINCE_ROLES = frozenset({Role.ADMIN, Role.PROVINCE_OFFICER, Role.APPRAISAL_BOARD})
+UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_LEADER})
+RANKED_STATES = frozenset({SheetState.SUBMITTED, SheetState.CROSS_CHECKED, SheetState.APPRAISED, SheetState.PUBLISHED})
+DRAFT_REASON = "Phiếu chưa gửi (đơn vị đang tự chấm): không xếp hạng"
+
+
+# ---------------------------------------------------------------- criteria
+
+
+def criterion_specs(criteria: Iterable[Criterion]) -> list[core.CriterionSpec]:
+    """The pure core's view of a set's criteria (parent codes read through `parent_id`)."""
+    criteria = list(criteria)
+    code_of = {c.pk: c.code for c in criteria}
+    return [
+        core.CriterionSpec(
+            code=c.code, title=c.title, kind=c.kind, max_points=c.max_points,
+            parent_code=code_of.get(c.parent_id), evidence_required=c.evidence_required, guidance=c.guidance,
+        )
+        for c in criteria
+    ]
+
+
+def ordered_criteria(criteria_set) -> list[Criterion]:
+    """The set's criteria in tree order (parents before children, siblings by position)."""
+    criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("position", "pk"))
+    return tree_order(criteria)
+
+
+def tree_order(criteria: list[Criterion]) -> list[Criterion]:
+    children: dict[int | None, list[Criterion]] = defaultdict(list)
+    ids = {c.pk for c in criteria}
+    for c in criteria:
+        children[c.parent_id if c.parent_id in ids else None].append(c)
+    result: list[Criterion] = []
+
+    def walk(parent_id, depth):
+        for c in children.get(parent_id, ()):
+            c.depth = depth
+            result.append(c)
+            walk(c.pk, depth + 1)
+
+    walk(None, 0)
+    return result
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def sheet_roles(user, sheet: ScoreSheet) -> set[str]:
+    """The roles of thidua.rules.scoring.SHEET_ROLES `user` holds on `sheet`.
+
+    unit: the sheet's own unit (scoring.self); reviewer: an assigned peer unit, the block head unit
+    or the block's leadership; panel: the block's head and deputy units, a Trưởng khối or tổ thẩm
+    định of the block, the province's TĐKT officers and appraisal board; head: scoring.publish on
+    the block. A unit never cross-checks or appraises its own sheet.
+    """
+    all_roles = {"unit", "reviewer", "panel", "head"}
+    if user is None:
+        return all_roles
+    scope = scope_of(user)
+    if scope.is_admin:
+        return all_roles
+    round_ = sheet.round
+    bloc_year = round_.bloc_year
+    province_id, bloc_id = sheet.province_id, bloc_year.bloc_id
+    unit_province_id = sheet.unit.province_id
+    roles: set[str] = set()
+
+    def province_wide(action: str, only: frozenset | None = None) -> bool:
+        return any(
+            g.unit_id is None and g.bloc_id is None and (province_id in g.province_ids or unit_province_id in g.province_ids)
+            and (only is None or g.role in only)
+            for g in scope.grants_for(action)
+        )
+
+    def on_bloc(action: str) -> bool:
+        return bloc_id in scope.bloc_ids_for(action)
+
+    own_unit_ids = {g.unit_id for g in scope.grants if g.unit_id is not None}
+    if province_wide("scoring.self") or sheet.unit_id in scope.unit_ids_for("scoring.self"):
+        roles.add("unit")
+    review_units = scope.unit_ids_for("scoring.review") - {sheet.unit_id}
+    leadership = {u for u in (bloc_year.head_unit_id, bloc_year.deputy_unit_id) if u}
+    is_own = sheet.unit_id in own_unit_ids
+    wide_review = province_wide("scoring.review")
+    if wide_review or (not is_own and on_bloc("scoring.review")):
+        roles.add("reviewer")
+    elif review_units:
+        assigned = set(CrossCheckAssignment.objects.filter(sheet=sheet).values_list("reviewer_unit_id", flat=True))
+        if review_units & (assigned | ({bloc_year.head_unit_id} if bloc_year.head_unit_id else set())):
+            roles.add("reviewer")
+    if province_wide("scoring.review", PANEL_PROVINCE_ROLES) or (not is_own and (on_bloc("scoring.review") or review_units & leadership)):
+        roles.add("panel")
+    if province_wide("scoring.publish") or on_bloc("scoring.publish"):
+        roles.add("head")
+    return roles
+
+
+def score_level_for(sheet: ScoreSheet) -> tuple[str, str] | None:
+    """(role, level) of who enters points on `sheet` now, or None when nobody does."""
+    if sheet.round.state != RoundState.OPEN:
+        return None
+    return core.SHEET_SCORE_LEVEL.get(sheet.state)
+
+
+def sees_every_sheet(user, round_: ScoringRound) -> bool:
+    """Province staff and the block's leadership see every sheet of the round at any time."""
+    if user is None:
+        return True
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    province_id = round_.province_id
+    if any(g.unit_id is None and g.bloc_id is None and province_id in g.province_ids for g in scope.grants_for("scoring.review")):
+        return True
+    if round_.bloc_year.bloc_id in scope.bloc_ids_for("scoring.review") | scope.bloc_ids_for("scoring.publish"):
+        return True
+    leadership = {round_.bloc_year.head_unit_id, round_.bloc_year.deputy_unit_id} - {None}
+    return bool(leadership & scope.unit_ids_for("scoring.review"))
+
+
+def visible_sheets(user, round_: ScoringRound) -> QuerySet[ScoreSheet]:
+    """The sheets of `round_` `user` may open: all once published (or when the block lets members
+    see each other's results); before that a unit sees its own sheet and those it is assigned to
+    cross-check."""
+    qs = scoped(user, ScoreSheet.objects.filter(round=round_), "registry.view") if user is not None else ScoreSheet.objects.filter(round=round_)
+    qs = qs.select_related("unit", "round", "round__bloc_year", "round__criteria_set")
+    if round_.state == RoundState.PUBLISHED or round_.results_visible or sees_every_sheet(user, round_):
+        return qs
+    unit_ids = {g.unit_id for g in scope_of(user).grants if g.unit_id is not None}
+    return qs.filter(Q(unit_id__in=unit_ids) | Q(assignments__reviewer_unit_id__in=unit_ids)).distinct()
+
+
+def get_visible_sheet_or_404(user, **lookup) -> ScoreSheet:
+    """A sheet by `lookup` (e.g. uid=…) if `user` may see it, else 404 like a missing one."""
+    from django.http import Http404
+
+    sheet = ScoreSheet.objects.select_related("round", "round__bloc_year", "round__bloc_year__bloc", "round__criteria_set", "unit").filter(**lookup).first()
+    if sheet is None or not visible_sheets(user, sheet.round).filter(pk=sheet.pk).exists():
+        raise Http404("Không tìm thấy")
+    return sheet
+
+
+def rounds_for(user) -> QuerySet[ScoringRound]:
+    """The rounds of the blocks `user` can see, newest year first."""
+    return (
+        scoped(user, ScoringRound.objects.all(), "registry.view")
+        .select_related("bloc_year", "bloc_year__bloc", "criteria_set", "confirmed_leader")
+        .order_by("-bloc_year__year", vi_order("bloc_year__bloc__name"))
+    )
+
+
+def can(user, action: str) -> bool:
+    return action in PERMISSIONS and scope_of(user).can(action)
+
+
+# ---------------------------------------------------------------- a sheet's rows
+
+
+@dataclass
+class SheetRow:
+    criterion: Criterion
+    depth: int
+    score: Score | None
+    evidence: list[ScoreEvidence] = field(default_factory=list)
+    changes: list[ScoreChange] = field(default_factory=list)
+    group_points: Decimal | None = None  # for a GROUP: its points (effective) after caps, top level only
+
+    @property
+    def is_item(self) -> bool:
+        return self.criterion.kind != CriterionKind.GROUP
+
+    @property
+    def self_points(self):
+        return self.score.self_points if self.score else None
+
+    @property
+    def cross_points(self):
+        return self.score.cross_points if self.score else None
+
+    @property
+    def final_points(self):
+        return self.score.final_points if self.score else None
+
+    @property
+    def effective_points(self):
+        return self.score.effective_points if self.score else None
+
+    @property
+    def evidence_missing(self) -> bool:
+        return self.is_item and self.criterion.evidence_required and not self.evidence and bool(self.self_points)
+
+
+@dataclass
+class SheetView:
+    sheet: ScoreSheet
+    rows: list[SheetRow]
+    totals: core.SheetTotals  # effective points
+    self_totals: core.SheetTotals  # the unit's own points
+    events: list[SheetEvent]
+    missing_self: list[Criterion]  # SCORE items the unit has not filled
+
+
+def sheet_rows(sheet: ScoreSheet) -> SheetView:
+    """Criteria tree of `sheet` with self / cross / final / effective points, evidence and the
+    change history of each criterion (five queries)."""
+    criteria = ordered_criteria(sheet.round.criteria_set_id)
+    scores = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
+    evidence: dict[int, list[ScoreEvidence]] = defaultdict(list)
+    for item in ScoreEvidence.objects.filter(score__sheet=sheet).select_related("uploaded_by").order_by("pk"):
+        evidence[item.score_id].append(item)
+    changes: dict[int, list[ScoreChange]] = defaultdict(list)
+    for change in ScoreChange.objects.filter(sheet=sheet).select_related("changed_by").order_by("changed_at", "pk"):
+        changes[change.criterion_id].append(change)
+    specs = criterion_specs(criteria)
+    code_of = {c.pk: c.code for c in criteria}
+    effective = {code_of[cid]: s.effective_points for cid, s in scores.items() if s.effective_points is not None and cid in code_of}
+    own = {code_of[cid]: s.self_points for cid, s in scores.items() if s.self_points is not None and cid in code_of}
+    totals = core.sheet_totals(specs, effective)
+    rows = []
+    for c in criteria:
+        score = scores.get(c.pk)
+        rows.append(
+            SheetRow(
+                criterion=c, depth=getattr(c, "depth", 0), score=score,
+                evidence=evidence.get(score.pk, []) if score else [], changes=changes.get(c.pk, []),
+                group_points=totals.by_group.get(c.code) if c.parent_id is None else None,
+            )
+        )
+    missing_self = [c for c in criteria if c.kind == CriterionKind.SCORE and (scores.get(c.pk) is None or scores[c.pk].self_points is None)]
+    events = list(SheetEvent.objects.filter(sheet=sheet).select_related("by").order_by("at", "pk"))
+    return SheetView(sheet=sheet, rows=rows, totals=totals, self_totals=core.sheet_totals(specs, own), events=events, missing_self=missing_self)
+
+
+sheet_form_rows = sheet_rows
+
+
+# ---------------------------------------------------------------- ranking
+
+
+def _set_options(criteria_set) -> dict:
+    return {
+        "tie_breakers": [t for t in (criteria_set.tie_breakers or []) if t in core.TIE_BREAKERS],
+        "bands": core.bands_from_json(criteria_set.bands),
+    }
+
+
+# One row per (sheet, kind, bucket): the effective points of the items, each limited to
+# 0 ≤ points ≤ max, how many items have points and how many were outside their range. Plain SQL
+# (CASE, COALESCE) that reads the same on PostgreSQL and SQLite; written by hand because the ORM's
+# per-value converters cost more than the query on a national dataset. The bucket comes first in
+# GROUP BY so that PostgreSQL hashes the groups instead of sorting 1,000,000 rows by sheet.
+_BUCKET_SQL = """
+SELECT sc.sheet_id, c.kind, COALESCE(c.parent_id, sc.criterion_id) AS bucket,
+       SUM(CASE WHEN sc.e < 0 THEN 0 WHEN sc.e > c.max_points THEN c.max_points ELSE sc.e END),
+       COUNT(sc.e),
+       SUM(CASE WHEN sc.e < 0 OR sc.e > c.max_points THEN 1 ELSE 0 END)
+FROM (
+    SELECT s.sheet_id, s.criterion_id, COALESCE(s.final_points, s.cross_points, s.self_points) AS e
+    FROM scoring_score s
+    WHERE s.sheet_id IN (SELECT id FROM scoring_scoresheet WHERE round_id IN ({rounds}))
+) sc
+JOIN scoring_criterion c ON c.id = sc.criterion_id
+GROUP BY COALESCE(c.parent_id, sc.criterion_id), c.kind, sc.sheet_id
+"""
+
+
+def _sum_converter():
+    """PostgreSQL hands back numeric sums as Decimal; SQLite as float or int (2 decimals)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    cent = Decimal("0.01")
+    return lambda value: value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(cent)
+
+
+def _add_buckets(cursor, code_of, slot, buckets, filled, odd, to_decimal) -> None:
+    zero = Decimal(0)
+    while True:
+        chunk = cursor.fetchmany(20000)
+        if not chunk:
+            return
+        for sheet_id, kind, bucket, points, count, flagged in chunk:
+            if kind not in slot:
+                continue
+            parts = buckets[sheet_id].get(code_of[bucket])
+            if parts is None:
+                parts = buckets[sheet_id][code_of[bucket]] = [zero, zero, zero]
+            if points is not None:
+                parts[slot[kind]] += to_decimal(points)
+            filled[sheet_id] += count
+            if flagged:
+                odd.add(sheet_id)
+
+
+def round_rankings(rounds: Iterable[ScoringRound]) -> dict[int, core.Ranking]:
+    """The ranking of each round, in a fixed number of queries for any number of rounds and sheets.
+
+    A member unit is ranked on its effective points (thẩm định, else chấm chéo, else tự chấm) once
+    its sheet is submitted; a draft sheet, a sheet left out at publication (with its reason) and a
+    member without a sheet are listed unranked with the reason.
+
+    The database adds the points up: one GROUP BY (sheet, bucket, kind) of the effective points,
+    each limited to 0 ≤ points ≤ max, so Python handles about a dozen sums per sheet instead of a
+    hundred rows; group caps, bonus/deduction, the clamp, ties, bands and quota stay in the pure
+    core (thidua.rules.scoring.totals_from_buckets). A sheet with an empty, negative or over-max
+    value is recomputed item by item (sheet_totals) so that its notes are exactly the core's.
+    """
+    from thidua.blocs.models import Membership
+
+    rounds = list(rounds)
+    if not rounds:
+        return {}
+    round_ids = [r.pk for r in rounds]
+    set_ids = {r.criteria_set_id for r in rounds}
+    sets = CriteriaSet.objects.in_bulk(set_ids)
+    criteria_by_set: dict[int, list[Criterion]] = defaultdict(list)
+    for c in Criterion.objects.filter(criteria_set_id__in=set_ids).order_by("position", "pk"):
+        criteria_by_set[c.criteria_set_id].append(c)
+    code_of = {c.pk: c.code for cs in criteria_by_set.values() for c in cs}
+    plan_of = {set_id: core.compile_criteria(criterion_specs(cs)) for set_id, cs in criteria_by_set.items()}
+    items_of = {set_id: sum(1 for c in cs if c.kind != CriterionKind.GROUP) for set_id, cs in criteria_by_set.items()}
+    sheets = list(
+        ScoreSheet.objects.filter(round_id__in=round_ids).values_list("pk", "round_id", "unit_id", "unit__uid", "unit__name", "state", "unranked_reason")
+    )
+    members = list(
+        Membership.objects.filter(bloc_year_id__in={r.bloc_year_id for r in rounds}, left_on__isnull=True).values_list(
+            "bloc_year_id", "unit_id", "unit__uid", "unit__name"
+        )
+    )
+    slot = {"SCORE": 0, "BONUS": 1, "DEDUCTION": 2}
+    buckets: dict[int, dict[str, list]] = defaultdict(dict)
+    filled: dict[int, int] = defaultdict(int)
+    odd: set[int] = set()
+    to_decimal = _sum_converter()
+    with connection.cursor() as cursor:
+        for start in range(0, len(round_ids), 900):  # SQLite limits the number of parameters
+            part = round_ids[start:start + 900]
+            cursor.execute(_BUCKET_SQL.format(rounds=", ".join(["%s"] * len(part))), part)
+            _add_buckets(cursor, code_of, slot, buckets, filled, odd, to_decimal)
+    set_of_round = {r.pk: r.criteria_set_id for r in rounds}
+    rankable = {pk for pk, _, _, _, _, state, unranked_reason in sheets if state in RANKED_STATES and not unranked_reason}
+    for pk, round_id, *_ in sheets:
+        if filled[pk] != items_of.get(set_of_round[round_id], 0):
+            odd.add(pk)
+    odd &= rankable
+    exact: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    odd_ids = sorted(odd)
+    for start in range(0, len(odd_ids), 5000):
+        exact_rows = Score.objects.filter(sheet_id__in=odd_ids[start:start + 5000]).values_list(
+            "sheet_id", "criterion_id", "self_points", "cross_points", "final_points"
+        )
+        for sheet_id, criterion_id, own, cross, final in exact_rows.iterator(chunk_size=20000):
+            value = final if final is not None else cross if cross is not None else own
+            if value is not None and criterion_id in code_of:
+                exact[sheet_id][code_of[criterion_id]] = value
+    sheets_by_round: dict[int, list] = defaultdict(list)
+    for row in sheets:
+        sheets_by_round[row[1]].append(row)
+    members_by_year: dict[int, list] = defaultdict(list)
+    for row in members:
+        members_by_year[row[0]].append(row)
+    result: dict[int, core.Ranking] = {}
+    for round_ in rounds:
+        set_id = round_.criteria_set_id
+        plan = plan_of.get(set_id) or core.compile_criteria([])
+        inputs: dict[int, core.RankInput] = {}
+        for pk, _, unit_id, unit_uid, unit_name, state, unranked_reason in sheets_by_round[round_.pk]:
+            if unranked_reason:
+                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, None, f"Không xếp hạng: {unranked_reason}")
+            elif state not in RANKED_STATES:
+                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, None, DRAFT_REASON)
+            elif pk in odd:
+                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, core.sheet_totals(plan, exact.get(pk, {})))
+            else:
+                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, core.totals_from_buckets(plan, buckets.get(pk, {})))
+        for _, unit_id, unit_uid, unit_name in members_by_year[round_.bloc_year_id]:
+            if unit_id not in inputs:
+                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, None, core.NO_SHEET_REASON)
+        result[round_.pk] = core.rank(
+            list(inputs.values()), quota=round_.quota, label_sort_key=sort_key, **_set_options(sets[set_id])
+        )
+    return result
+
+
+def round_ranking(round_: ScoringRound) -> core.Ranking:
+    """The ranking of one round, computed from the database (see round_rankings)."""
+    return round_rankings([round_])[round_.pk]
+
+
+def published_ranking(round_: ScoringRound) -> dict | None:
+    """The ranking frozen at publication (thidua.rules.scoring.ranking_as_dict), or None."""
+    return round_.ranking_snapshot if round_.state == RoundState.PUBLISHED else None
+
+
+def confirmed_leader(bloc_year):
+    """The block year's leading unit as confirmed by the block (suy tôn or meeting record), or
+    None: what award eligibility reads. The ranking only proposes."""
+    round_ = ScoringRound.objects.filter(bloc_year=bloc_year, confirmed_leader__isnull=False).select_related("confirmed_leader").first()
+    return round_.confirmed_leader if round_ else None
