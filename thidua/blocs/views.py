@@ -170,6 +170,16 @@ def _year_context(request, bloc_year, **forms):
             for d in bloc_year.deadlines.all()
         ],
     }
+    # Scoring (thidua.scoring, issue #5): the round's link, and each member's points and rank/band
+    # once the results are visible to this person.
+    from thidua.scoring.views import year_results
+
+    scoring = year_results(request.user, bloc_year)
+    if scoring and scoring["visible"]:
+        context["members"] = list(members)
+        for m in context["members"]:
+            m.scoring = scoring["by_unit"].get(str(m.unit.uid))
+    context["scoring"] = scoring
     return context
 
 
@@ -448,6 +458,9 @@ def meeting_detail(request, uid):
     context = {
         "meeting": meeting, "bloc_year": bloc_year, "bloc": bloc_year.bloc, "form": form,
         "attendance": meeting.attendance.select_related("unit").order_by(vi_order("unit__name")),
+        # Votes held at this meeting (bình xét, suy tôn; thidua.voting).
+        "polls": meeting.polls.order_by("created_at"),
+        "can_manage_polls": scope_of(request.user).can("poll.manage"),
     }
     return render(request, "blocs/meeting_form.html", context)
 

@@ -7,5 +7,9 @@ class CountingConfig(AppConfig):
     verbose_name = "Kiểm phiếu giấy, biên bản"
 
     def ready(self) -> None:
-        # Register each model's scope here (thidua.core.access.register_scope), as the other apps do.
-        pass
+        from thidua.core.access import register_scope
+        from thidua.counting import documents  # noqa: F401  (registers the minutes document kind)
+        from thidua.counting import models as m
+
+        for model in (m.PaperBallotBatch, m.TallyEntry, m.ExternalResult, m.CountingMinutes):
+            register_scope(model, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc")

@@ -402,7 +402,7 @@ def _threshold(req: dict, version: dict, overrides: list[dict]) -> dict:
             base_citation = citation
             percent = requested
             source = "request"
-            citation = "Tỷ lệ đồng ý do hội đồng quyết định áp dụng (threshold_percent)"
+            citation = "Tỷ lệ đồng ý do hội đồng, khối thi đua quyết định áp dụng"
             if base_citation:
                 citation += f"; mức tối thiểu theo {base_citation}"
     if percent is None:

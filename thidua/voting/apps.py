@@ -7,5 +7,14 @@ class VotingConfig(AppConfig):
     verbose_name = "Hội đồng, bình xét, bỏ phiếu"
 
     def ready(self) -> None:
-        # Register each model's scope here (thidua.core.access.register_scope), as the other apps do.
-        pass
+        from thidua.core.access import register_scope
+        from thidua.voting import models as m
+
+        register_scope(m.Council, province="province", unit="unit", bloc="bloc")
+        register_scope(m.CouncilMember, province="province", unit="council__unit", bloc="council__bloc")
+        register_scope(m.Poll, province="province", unit="council__unit", bloc="bloc_year__bloc")
+        register_scope(m.Candidate, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc")
+        register_scope(m.Voter, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc")
+        register_scope(m.Participation, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc")
+        # Ballots are read only through their poll; the province is their tenant key.
+        register_scope(m.Ballot, province="province", unit=None)
