@@ -7,5 +7,13 @@ class AwardsConfig(AppConfig):
     verbose_name = "Khen thưởng: danh mục, điều kiện, đề nghị, quyết định"
 
     def ready(self) -> None:
-        # Register each model's scope here (thidua.core.access.register_scope), as the other apps do.
-        pass
+        from thidua.awards import models as m
+        from thidua.awards.selectors import override_rows
+        from thidua.core.access import register_scope
+        from thidua.whatif.service import register_override_source
+
+        # National catalogue rows (province null) are visible to everyone; selectors add them.
+        register_scope(m.AwardType, province="province", unit=None)
+        register_scope(m.RuleOverride, province="province", unit=None)
+        # The what-if service (both doors) reads a province's overrides through this source.
+        register_override_source(override_rows)

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from thidua.awards import views
 
 app_name = "awards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("danh-muc/", views.catalogue_list, name="catalogue_list"),
+    path("danh-muc/them/", views.award_type_create, name="award_type_create"),
+    path("danh-muc/<uuid:uid>/", views.award_type_detail, name="award_type_detail"),
+    path("danh-muc/<uuid:uid>/sua/", views.award_type_edit, name="award_type_edit"),
+    path("quy-dinh/", views.rule_list, name="rule_list"),
+    path("quy-dinh/<str:code>/<str:key>/", views.rule_detail, name="rule_detail"),
+    path("dieu-chinh/", views.override_list, name="override_list"),
+    path("dieu-chinh/them/", views.override_add, name="override_add"),
+    path("dieu-chinh/<uuid:uid>/ket-thuc/", views.override_end, name="override_end"),
+    path("tinh-thu/", views.whatif, name="whatif"),
+]

@@ -1436,7 +1436,7 @@ def _bk_ttg(case: Case, rules: Rules) -> list[tuple[str, list[dict]]]:
                         rules,
                         "outstanding",
                         citation=routes["73.2.a"]["citation"],
-                        subject_text=f"Tập thể {routes['73.2.a']['label']} năm {case.year}",
+                        subject_text=f"{routes['73.2.a']['label'][:1].upper()}{routes['73.2.a']['label'][1:]} năm {case.year}",
                     )
                 ],
             ),

@@ -1,0 +1,83 @@
+"""Access-matrix entries of thidua/awards: the catalogue, the rule registry and provincial overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+EVERYONE = {"admin", "an_officer", "unit_officer", "viewer", "qn_officer", "nobody"}
+
+
+def _awards():
+    from thidua.awards import actions
+
+    return actions
+
+
+def _award_type(world):
+    """An Giang's own commendation form (its unit officers and viewers see it, Quảng Ninh does not)."""
+    from thidua.awards.models import AwardType
+
+    existing = AwardType.objects.filter(province=world.an_giang, code="KNC_AG").first()
+    if existing is not None:
+        return existing
+    return _awards().do_add_award_type(
+        actor=None, province=world.an_giang,
+        data={"code": "KNC_AG", "name": "Kỷ niệm chương Vì sự nghiệp phát triển tỉnh An Giang", "kind": "HINH_THUC",
+              "subjects": ["individual"], "level": "PROVINCE", "categories": ["CONTRIBUTION"],
+              "citation": "Quyết định 20/2026/QĐ-UBND tỉnh An Giang"},
+    )
+
+
+def _override(world, start=dt.date(2027, 1, 1)):
+    from thidua.awards.models import RuleOverride
+
+    existing = RuleOverride.objects.filter(province=world.an_giang, effective_from=start).first()
+    if existing is not None:
+        return existing
+    return _awards().do_add_rule_override(
+        actor=None, province=world.an_giang,
+        data={"family": "eligibility", "rule": "TTLDTT", "param": "ldtt_ratio_percent", "value": "75",
+              "effective_from": start, "citation": "Quyết định 12/2026/QĐ-UBND tỉnh An Giang"},
+    )
+
+
+def register(matrix) -> None:
+    Sample, ActionEntry = matrix.Sample, matrix.ActionEntry
+    matrix.SAMPLES["awards:award_type_detail"] = Sample(lambda w: {"uid": _award_type(w).uid}, matrix.UNIT_SEEN_BY)
+    matrix.SAMPLES["awards:award_type_edit"] = Sample(lambda w: {"uid": _award_type(w).uid}, matrix.UNIT_SEEN_BY)
+    # The national rules are everyone's.
+    matrix.SAMPLES["awards:rule_detail"] = Sample(lambda w: {"code": "TTLDTT", "key": "2025-07-01"}, EVERYONE)
+    matrix.SAMPLES["awards:override_end"] = Sample(lambda w: {"uid": _override(w).uid}, matrix.PROVINCE_SEEN_BY)
+
+    matrix.ACTIONS["thidua.awards.actions.do_add_award_type"] = ActionEntry(
+        "catalogue.edit",
+        lambda w, a: _awards().do_add_award_type(
+            actor=a, province=w.an_giang,
+            data={"code": "GK_AG", "name": "Giấy khen của Ban Thi đua - Khen thưởng tỉnh", "kind": "HINH_THUC",
+                  "subjects": ["individual", "collective"], "level": "PROVINCE", "categories": ["MERIT"],
+                  "citation": "Quyết định 20/2026/QĐ-UBND tỉnh An Giang"},
+        ),
+    )
+    matrix.ACTIONS["thidua.awards.actions.do_update_award_type"] = ActionEntry(
+        "catalogue.edit",
+        lambda w, a, t: _awards().do_update_award_type(
+            actor=a, award_type=t, data={"authority": "Chủ tịch UBND tỉnh An Giang"}, expected_version=t.version
+        ),
+        setup=_award_type,
+    )
+    matrix.ACTIONS["thidua.awards.actions.do_add_rule_override"] = ActionEntry(
+        "rules.override",
+        lambda w, a: _awards().do_add_rule_override(
+            actor=a, province=w.an_giang,
+            data={"family": "voting", "rule": "CO_TINH", "param": "vote_threshold_percent", "value": "85",
+                  "effective_from": dt.date(2027, 1, 1), "citation": "Quy chế Hội đồng TĐKT tỉnh An Giang"},
+        ),
+    )
+    matrix.ACTIONS["thidua.awards.actions.do_end_rule_override"] = ActionEntry(
+        "rules.override",
+        lambda w, a, o: _awards().do_end_rule_override(
+            actor=a, override=o, last_day=dt.date(2027, 6, 30), reason="Quyết định 30/2027/QĐ-UBND bãi bỏ",
+            expected_version=o.version,
+        ),
+        setup=_override,
+    )

@@ -1,0 +1,649 @@
+"""Writes for award proposals and decisions: permission, validation, one transaction, one audit row.
+
+Who does what (thidua/rules/proposals.py maps the workflow roles):
+- the proposer (a unit's officer, a block head, the province office) edits items and sends the
+  dossier: "proposal.edit" on the proposing unit or block;
+- the receiving body and the appraisal: "proposal.review" on the province;
+- the decider: "decision.issue" on the province.
+
+State changes are compare-and-set updates on (state, version). Sending a dossier runs every
+check first (eligibility, registration, quota, council vote) and is refused while a blocker
+stands; a HOLD can only be lifted by the decider, with a recorded reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from thidua.audit.log import diff, record, snapshot
+from thidua.core.access import ensure
+from thidua.core.cas import save_with_version
+from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
+from thidua.core.files import store_upload
+from thidua.core.models import normalise_text_fields
+from thidua.org.models import Person, Province, Unit
+from thidua.proposals import checks, history_bridge
+from thidua.proposals.models import (
+    Appraisal,
+    AttachmentKind,
+    Decision,
+    DecisionKind,
+    DecisionRecipient,
+    Proposal,
+    ProposalAttachment,
+    ProposalAudience,
+    ProposalEvent,
+    ProposalItem,
+)
+from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
+from thidua.rules.proposals import (
+    EDITABLE_STATES,
+    LEVELS,
+    PROPOSAL_STATES,
+    PROPOSAL_TRANSITIONS,
+    REASON_REQUIRED,
+    MoneyLine,
+    decision_money,
+    proposal_next,
+)
+from thidua.rules.workflows import TransitionRefused
+
+PROPOSAL_FIELDS = ["title", "year", "level", "receiving_body", "reasons", "proposed_on", "signer_name", "signer_title"]
+DECISION_FIELDS = ["number", "symbol", "issued_on", "level", "issuer_unit", "issuer_name", "signer_name", "signer_title", "signer_authority", "subject"]
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
+# The permission behind each workflow role.
+ROLE_PERMISSION = {"proposer": "proposal.edit", "receiver": "proposal.review", "appraiser": "proposal.review", "decider": "decision.issue"}
+
+
+def _actor_name(actor) -> str:
+    return (actor.get_username() if getattr(actor, "is_authenticated", False) else "hệ thống")[:150]
+
+
+def _ensure_proposer(actor, proposal: Proposal) -> None:
+    if proposal.bloc_year_id:
+        ensure(actor, "proposal.edit", province=proposal.province_id, bloc=proposal.bloc_year.bloc_id)
+    else:
+        ensure(actor, "proposal.edit", unit=proposal.proposer_unit)
+
+
+def _ensure_role(actor, proposal: Proposal, role: str) -> None:
+    if role == "proposer":
+        _ensure_proposer(actor, proposal)
+    else:
+        ensure(actor, ROLE_PERMISSION[role], province=proposal.province_id)
+
+
+def _roles_for(actor, proposal: Proposal, candidates) -> set[str]:
+    """The workflow roles among `candidates` the actor holds on this proposal."""
+    held = set()
+    for role in sorted(candidates, key=list(ROLE_PERMISSION).index):
+        try:
+            _ensure_role(actor, proposal, role)
+        except NotPermitted:
+            continue
+        held.add(role)
+    return held
+
+
+def _event(proposal: Proposal, actor, event: str, from_state: str = "", to_state: str = "", reason: str = "") -> ProposalEvent:
+    return ProposalEvent.objects.create(
+        province_id=proposal.province_id, proposal=proposal, event=event, from_state=from_state, to_state=to_state,
+        reason=reason, actor=actor if getattr(actor, "is_authenticated", False) else None, actor_name=_actor_name(actor),
+    )
+
+
+def _check_proposal_fields(proposal: Proposal) -> None:
+    normalise_text_fields(proposal)
+    if not proposal.title:
+        raise ActionError("Trích yếu tờ trình không được để trống.", field="title")
+    if not proposal.year or proposal.year < 1990 or proposal.year > dt.date.today().year + 1:
+        raise ActionError("Năm thành tích không hợp lệ.", field="year")
+    if proposal.level not in LEVELS:
+        raise ActionError("Hãy chọn cấp nhận hồ sơ.", field="level")
+    if proposal.proposed_on and proposal.proposed_on > dt.date.today() + dt.timedelta(days=1):
+        raise ActionError("Ngày tờ trình không được ở tương lai.", field="proposed_on")
+
+
+def _editable(proposal: Proposal) -> None:
+    if proposal.state not in EDITABLE_STATES:
+        raise ActionError(f"Hồ sơ đang ở trạng thái “{PROPOSAL_STATES[proposal.state]}”, không sửa được.")
+
+
+# ---------------------------------------------------------------- proposals
+
+
+@transaction.atomic
+def do_create_proposal(*, actor, data: dict[str, Any], proposer_unit: Unit | None = None, meeting=None) -> Proposal:
+    """A unit's proposal, or a block's (with the year-end meeting where the block agreed it)."""
+    if (proposer_unit is None) == (meeting is None):
+        raise ActionError("Hồ sơ đề nghị do một đơn vị lập, hoặc do khối lập sau hội nghị bình xét của khối.")
+    if meeting is not None:
+        bloc_year = meeting.bloc_year
+        ensure(actor, "proposal.edit", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+        proposal = Proposal(province_id=bloc_year.province_id, bloc_year=bloc_year, meeting=meeting)
+        data = {"year": bloc_year.year, **data}
+        if int(data["year"]) != bloc_year.year:
+            raise ActionError(f"Hồ sơ của khối theo hội nghị này là cho năm {bloc_year.year}.", field="year")
+    else:
+        ensure(actor, "proposal.edit", unit=proposer_unit)
+        proposal = Proposal(province_id=proposer_unit.province_id, proposer_unit=proposer_unit)
+    for key in PROPOSAL_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(proposal, key, data[key])
+    if not proposal.receiving_body:
+        province = Province.objects.get(pk=proposal.province_id)
+        proposal.receiving_body = province.tdkt_body_name if proposal.level != "UNIT" else ""
+    _check_proposal_fields(proposal)
+    proposal.save()
+    units = [proposer_unit.pk] if proposer_unit is not None else list(
+        proposal.bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True).distinct()
+    )
+    ProposalAudience.objects.bulk_create([ProposalAudience(province_id=proposal.province_id, proposal=proposal, unit_id=u) for u in units])
+    _event(proposal, actor, "create", "", "DRAFT")
+    record(actor=actor, action="proposals.proposal.create", obj=proposal, changes=diff({}, snapshot(proposal)))
+    return proposal
+
+
+@transaction.atomic
+def do_update_proposal(*, actor, proposal: Proposal, data: dict[str, Any], expected_version: int) -> Proposal:
+    _ensure_proposer(actor, proposal)
+    _editable(proposal)
+    before = snapshot(proposal)
+    for key in PROPOSAL_FIELDS:
+        if key in data:
+            setattr(proposal, key, data[key])
+    if proposal.bloc_year_id and proposal.year != proposal.bloc_year.year:
+        raise ActionError(f"Hồ sơ của khối là cho năm {proposal.bloc_year.year}.", field="year")
+    _check_proposal_fields(proposal)
+    changes = diff(before, snapshot(proposal))
+    if changes:
+        save_with_version(proposal, expected_version, PROPOSAL_FIELDS)
+        record(actor=actor, action="proposals.proposal.update", obj=proposal, changes=changes)
+    return proposal
+
+
+def _subject_from(data: dict[str, Any]) -> tuple[Person | None, Unit | None]:
+    person, unit = data.get("person"), data.get("unit")
+    if (person is None) == (unit is None):
+        raise ActionError("Hãy chọn một cá nhân hoặc một tập thể được đề nghị.", field="person")
+    return person, unit
+
+
+def _check_subject(proposal: Proposal, person: Person | None, unit: Unit | None, award: str) -> None:
+    if award not in AWARD_NAMES:
+        raise ActionError("Danh hiệu, hình thức khen thưởng không hợp lệ.", field="award")
+    kind = "individual" if person else "collective"
+    if kind not in AWARD_SUBJECTS[award]:
+        raise ActionError(f"{AWARD_NAMES[award]} không dành cho {'cá nhân' if person else 'tập thể'}.", field="award")
+    owner = person.unit if person else unit
+    if proposal.proposer_unit_id:
+        allowed = owner.pk == proposal.proposer_unit_id or owner.parent_id == proposal.proposer_unit_id
+        if not allowed:
+            raise ActionError(f"{person or unit} không thuộc {proposal.proposer_unit.name}.", field="person" if person else "unit")
+    else:
+        if not proposal.bloc_year.memberships.filter(unit=owner).exists():
+            raise ActionError(
+                f"{person or unit} không thuộc đơn vị thành viên của {proposal.bloc_year.bloc.name} năm {proposal.year}.",
+                field="person" if person else "unit",
+            )
+
+
+@transaction.atomic
+def do_add_item(*, actor, proposal: Proposal, data: dict[str, Any]) -> ProposalItem:
+    _ensure_proposer(actor, proposal)
+    _editable(proposal)
+    person, unit = _subject_from(data)
+    award = data.get("award")
+    _check_subject(proposal, person, unit, award)
+    duplicate = proposal.items.filter(award=award, person=person, unit=unit).exists()
+    if duplicate:
+        raise ActionError(f"{person or unit} đã có trong hồ sơ với {AWARD_NAMES[award]}.", field="award")
+    item = ProposalItem(
+        province_id=proposal.province_id, proposal=proposal, person=person, unit=unit, award=award,
+        achievements=data.get("achievements") or "",
+    )
+    normalise_text_fields(item)
+    item.save()
+    _run_checks(proposal)
+    item.refresh_from_db()
+    record(actor=actor, action="proposals.item.add", obj=proposal, changes={"items": [None, str(item)]})
+    return item
+
+
+@transaction.atomic
+def do_update_item(*, actor, item: ProposalItem, data: dict[str, Any], expected_version: int) -> ProposalItem:
+    """Edit an item's achievements and qualitative confirmations (while the dossier is editable)."""
+    proposal = item.proposal
+    _ensure_proposer(actor, proposal)
+    _editable(proposal)
+    before = snapshot(item, ["achievements", "confirmations"])
+    if "achievements" in data:
+        item.achievements = data["achievements"] or ""
+    if "confirmations" in data:
+        item.confirmations = {str(k): bool(v) for k, v in (data["confirmations"] or {}).items()}
+    normalise_text_fields(item)
+    changes = diff(before, snapshot(item, ["achievements", "confirmations"]))
+    if changes:
+        save_with_version(item, expected_version, ["achievements", "confirmations"])
+        record(actor=actor, action="proposals.item.update", obj=proposal, changes=changes, note=str(item))
+    return item
+
+
+@transaction.atomic
+def do_remove_item(*, actor, item: ProposalItem) -> None:
+    proposal = item.proposal
+    _ensure_proposer(actor, proposal)
+    _editable(proposal)
+    label = str(item)
+    item.delete()
+    record(actor=actor, action="proposals.item.remove", obj=proposal, changes={"items": [label, None]})
+
+
+@transaction.atomic
+def do_record_vote(
+    *, actor, item: ProposalItem, members_total: int, present: int, yes: int, held_on: dt.date | None, expected_version: int
+) -> ProposalItem:
+    """Record the council's vote on an item with its counts (the vote held outside thidua's polls).
+
+    The proposer records its own council's vote while the dossier is editable; the appraisal
+    records the provincial council's vote while it appraises.
+    """
+    proposal = item.proposal
+    if proposal.state in EDITABLE_STATES:
+        _ensure_proposer(actor, proposal)
+    elif proposal.state in ("RECEIVED", "APPRAISING"):
+        ensure(actor, "proposal.review", province=proposal.province_id)
+    else:
+        raise ActionError(f"Không ghi kết quả bỏ phiếu khi hồ sơ đang ở trạng thái “{PROPOSAL_STATES[proposal.state]}”.")
+    for value, label in ((members_total, "Tổng số thành viên"), (present, "Số thành viên dự họp"), (yes, "Số phiếu đồng ý")):
+        if value is None or value < 0:
+            raise ActionError(f"{label} phải là số nguyên không âm.")
+    if members_total < 1:
+        raise ActionError("Tổng số thành viên hội đồng phải lớn hơn 0.", field="vote_members_total")
+    if present > members_total:
+        raise ActionError("Số thành viên dự họp không được lớn hơn tổng số thành viên.", field="vote_present")
+    if yes > members_total:
+        raise ActionError("Số phiếu đồng ý không được lớn hơn tổng số thành viên.", field="vote_yes")
+    if held_on and held_on > dt.date.today() + dt.timedelta(days=1):
+        raise ActionError("Ngày họp không được ở tương lai.", field="vote_held_on")
+    before = snapshot(item, ["vote_members_total", "vote_present", "vote_yes", "vote_held_on"])
+    item.vote_members_total, item.vote_present, item.vote_yes, item.vote_held_on = members_total, present, yes, held_on
+    vote, _ = checks.vote_outcome(item, held_on or proposal.proposed_on or dt.date.today())
+    item.vote_result = vote
+    save_with_version(item, expected_version, ["vote_members_total", "vote_present", "vote_yes", "vote_held_on", "vote_result"])
+    record(actor=actor, action="proposals.item.vote", obj=proposal, changes=diff(before, snapshot(item, list(before))), note=str(item))
+    return item
+
+
+def _evaluation_date(proposal: Proposal) -> dt.date:
+    return proposal.proposed_on or dt.date.today()
+
+
+def _run_checks(proposal: Proposal) -> list[ProposalItem]:
+    """Evaluate every item and store its snapshot and blockers (inside the caller's transaction)."""
+    items = list(proposal.items.select_related("person__unit", "unit", "province"))
+    on = _evaluation_date(proposal)
+    counts = checks.quota_counts(proposal, items)
+    for item in items:
+        result, blockers, vote = checks.check_item(item, proposal, on, quota_counts=counts)
+        item.eligibility, item.blockers = result, blockers
+        if vote is not None:
+            item.vote_result = vote
+        ProposalItem.objects.filter(pk=item.pk).update(eligibility=result, blockers=blockers, vote_result=item.vote_result, updated_at=timezone.now())
+    Proposal.objects.filter(pk=proposal.pk).update(checked_at=timezone.now())
+    return items
+
+
+@transaction.atomic
+def do_check_proposal(*, actor, proposal: Proposal) -> Proposal:
+    """Check eligibility, registration, quota and the council vote of every item again."""
+    if not _roles_for(actor, proposal, {"proposer", "appraiser"}):
+        _ensure_proposer(actor, proposal)
+    if proposal.state in ("DECIDED", "REJECTED"):
+        raise ActionError("Hồ sơ đã kết thúc: kết quả xét điều kiện được giữ nguyên như lúc kết thúc.")
+    items = _run_checks(proposal)
+    blocking = sum(len(i.blocking()) for i in items)
+    record(actor=actor, action="proposals.proposal.check", obj=proposal, changes={"blockers": [None, blocking]})
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _blocker_message(items: list[ProposalItem]) -> str:
+    lines = []
+    for item in items:
+        for blocker in item.blocking():
+            what = {"HOLD": "tạm hoãn", "MANUAL": "cần thẩm định thủ công"}.get(blocker["kind"], "vướng")
+            lines.append(f"{item.subject_name} ({AWARD_NAMES[item.award]}) {what}: {blocker['text']}")
+    return "Chưa gửi được hồ sơ vì còn vướng mắc: " + " ".join(f"({n}) {t}" for n, t in enumerate(lines, start=1))
+
+
+def _cas_state(proposal: Proposal, old_state: str, new_state: str, expected_version: int, **extra) -> None:
+    values = {"state": new_state, "version": F("version") + 1, "updated_at": timezone.now(), **extra}
+    updated = Proposal.objects.filter(pk=proposal.pk, state=old_state, version=expected_version).update(**values)
+    if updated != 1:
+        raise ConcurrentEditError("Hồ sơ vừa được người khác thay đổi (gửi, tiếp nhận, trả lại…). Hãy tải lại trang để xem trạng thái mới.")
+    proposal.refresh_from_db()
+
+
+@transaction.atomic
+def do_transition(*, actor, proposal: Proposal, event: str, expected_version: int, reason: str = "") -> Proposal:
+    """Fire a workflow event (gửi, rút lại, tiếp nhận, thẩm định, trình, trả lại, không đủ điều kiện).
+
+    "decide" happens only by issuing or recording a decision (do_issue_decision).
+    """
+    entry = PROPOSAL_TRANSITIONS.get((proposal.state, event))
+    candidates = entry[1] if entry else set(ROLE_PERMISSION)
+    roles = _roles_for(actor, proposal, candidates)
+    if not roles:
+        # Name the permission the event needs so the refusal is the usual one.
+        _ensure_role(actor, proposal, sorted(candidates, key=list(ROLE_PERMISSION).index)[0])
+    if event == "decide":
+        raise ActionError("Hồ sơ chuyển sang “Đã có quyết định” khi ban hành hoặc ghi nhận quyết định khen thưởng.")
+    try:
+        new_state = proposal_next(proposal.state, event, roles)
+    except TransitionRefused as refused:
+        raise ActionError(refused.message) from None
+    reason = (reason or "").strip()
+    if event in REASON_REQUIRED and not reason:
+        raise ActionError("Hãy ghi lý do để đơn vị đề nghị biết." if event == "return" else "Hãy ghi lý do không đủ điều kiện.", field="reason")
+    extra: dict[str, Any] = {}
+    if event == "submit":
+        items = _run_checks(proposal)
+        if not items:
+            raise ActionError("Hồ sơ chưa có cá nhân, tập thể nào được đề nghị.")
+        if any(i.blocking() for i in items):
+            raise ActionError(_blocker_message(items))
+        extra = {"submitted_at": timezone.now(), "state_reason": ""}
+    elif event == "present":
+        items = list(proposal.items.all())
+        pending = [i for i in items if i.appraisal == Appraisal.PENDING]
+        if pending:
+            raise ActionError("Còn " + f"{len(pending):02d}" + " trường hợp chưa có kết quả thẩm định: " + ", ".join(str(i) for i in pending) + ".")
+        approved = [i for i in items if i.appraisal == Appraisal.APPROVED]
+        if not approved:
+            raise ActionError("Không còn trường hợp nào được đề nghị khen thưởng; hãy chọn “Không đủ điều kiện” hoặc “Trả lại”.")
+        missing_vote = []
+        for item in approved:
+            vote, blocker = checks.vote_outcome(item, _evaluation_date(proposal))
+            if blocker is not None:
+                missing_vote.append(f"{item}: {blocker['text']}")
+        if missing_vote:
+            raise ActionError("Chưa trình được: " + " ".join(missing_vote))
+    elif event in REASON_REQUIRED:
+        extra = {"state_reason": reason}
+    old_state = proposal.state
+    _cas_state(proposal, old_state, new_state, expected_version, **extra)
+    _event(proposal, actor, event, old_state, new_state, reason)
+    changes = {"state": [PROPOSAL_STATES[old_state], PROPOSAL_STATES[new_state]]}
+    if reason:
+        changes["reason"] = [None, reason]
+    record(actor=actor, action=f"proposals.proposal.{event}", obj=proposal, changes=changes, note=reason)
+    return proposal
+
+
+@transaction.atomic
+def do_appraise_item(*, actor, item: ProposalItem, appraisal: str, note: str, expected_version: int) -> ProposalItem:
+    """The appraisal's opinion on one subject: đề nghị khen thưởng or không đề nghị (with the reason)."""
+    proposal = item.proposal
+    ensure(actor, "proposal.review", province=proposal.province_id)
+    if proposal.state != "APPRAISING":
+        raise ActionError("Chỉ ghi kết quả thẩm định khi hồ sơ đang được thẩm định.")
+    if appraisal not in (Appraisal.APPROVED, Appraisal.NOT_APPROVED):
+        raise ActionError("Hãy chọn kết quả thẩm định.", field="appraisal")
+    note = (note or "").strip()
+    if appraisal == Appraisal.NOT_APPROVED and not note:
+        raise ActionError("Hãy ghi lý do không đề nghị khen thưởng.", field="note")
+    if appraisal == Appraisal.APPROVED and item.blocking():
+        raise ActionError(f"{item} còn vướng mắc: {item.blocking()[0]['text']}")
+    before = snapshot(item, ["appraisal", "appraisal_note"])
+    item.appraisal, item.appraisal_note = appraisal, note
+    save_with_version(item, expected_version, ["appraisal", "appraisal_note"])
+    record(actor=actor, action="proposals.item.appraise", obj=proposal, changes=diff(before, snapshot(item, list(before))), note=str(item))
+    return item
+
+
+@transaction.atomic
+def do_override_hold(*, actor, item: ProposalItem, reason: str, expected_version: int) -> ProposalItem:
+    """The decider lets a held case go on (NĐ 152/2025 Điều 4 khoản 4), with the reason on record."""
+    proposal = item.proposal
+    ensure(actor, "decision.issue", province=proposal.province_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("Hãy ghi lý do vẫn xét khen thưởng (ví dụ: đã có kết luận không vi phạm).", field="reason")
+    if not any(b.get("kind") in ("HOLD", "MANUAL") for b in item.blockers or []):
+        raise ActionError("Trường hợp này không đang bị tạm hoãn hay chờ thẩm định thủ công.")
+    if proposal.state in ("DECIDED", "REJECTED"):
+        raise ActionError("Hồ sơ đã kết thúc.")
+    item.hold_override_reason = reason
+    item.hold_overridden_by = actor if getattr(actor, "is_authenticated", False) else None
+    save_with_version(item, expected_version, ["hold_override_reason", "hold_overridden_by"])
+    _event(proposal, actor, "override_hold", proposal.state, proposal.state, f"{item}: {reason}")
+    record(actor=actor, action="proposals.item.override_hold", obj=proposal, changes={"hold_override_reason": [None, reason]}, note=str(item))
+    return item
+
+
+@transaction.atomic
+def do_add_attachment(*, actor, proposal: Proposal, upload, kind: str, description: str = "") -> ProposalAttachment:
+    """Attach a scanned or prepared document to the dossier (stored once under its SHA-256)."""
+    if proposal.state in EDITABLE_STATES:
+        _ensure_proposer(actor, proposal)
+    else:
+        ensure(actor, "proposal.review", province=proposal.province_id)
+    if proposal.state in ("DECIDED", "REJECTED"):
+        raise ActionError("Hồ sơ đã kết thúc, không thêm tệp được nữa.")
+    if upload is None:
+        raise ActionError("Hãy chọn tệp.", field="file")
+    name = upload.name
+    if not name.lower().endswith(ATTACHMENT_EXTENSIONS):
+        raise ActionError("Tệp phải là PDF, Word, Excel hoặc ảnh (.pdf, .doc, .docx, .odt, .xls, .xlsx, .jpg, .png).", field="file")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ActionError("Tệp vượt quá 20 MB.", field="file")
+    if kind not in AttachmentKind.values:
+        raise ActionError("Hãy chọn loại giấy tờ.", field="kind")
+    path, sha = store_upload("proposals", upload)
+    attachment = ProposalAttachment.objects.create(
+        province_id=proposal.province_id, proposal=proposal, kind=kind, description=(description or "").strip()[:255],
+        file=path, sha256=sha, original_name=name[:255], size=upload.size,
+    )
+    record(actor=actor, action="proposals.attachment.add", obj=proposal, changes={"attachments": [None, f"{attachment.get_kind_display()}: {name}"]})
+    return attachment
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _check_decision(decision: Decision) -> None:
+    normalise_text_fields(decision)
+    decision.number = (decision.number or "").strip()
+    decision.symbol = (decision.symbol or "").strip()
+    if not decision.number:
+        raise ActionError("Hãy nhập số quyết định.", field="number")
+    if not decision.symbol:
+        raise ActionError("Hãy nhập ký hiệu quyết định (ví dụ QĐ-UBND, QĐ-TTg).", field="symbol")
+    if decision.issued_on is None:
+        raise ActionError("Hãy nhập ngày quyết định.", field="issued_on")
+    if decision.issued_on > dt.date.today() + dt.timedelta(days=1):
+        raise ActionError("Ngày quyết định không được ở tương lai.", field="issued_on")
+    if decision.level not in LEVELS:
+        raise ActionError("Hãy chọn cấp quyết định.", field="level")
+    if decision.kind == DecisionKind.INTERNAL and decision.issuer_unit_id is None:
+        raise ActionError("Hãy chọn cơ quan ban hành quyết định.", field="issuer_unit")
+    if not decision.issuer_name:
+        decision.issuer_name = decision.issuer_unit.name if decision.issuer_unit_id else ""
+    if not decision.issuer_name:
+        raise ActionError("Hãy nhập cơ quan, người có thẩm quyền ban hành.", field="issuer_name")
+    exists = Decision.objects.filter(province_id=decision.province_id, number=decision.number, symbol=decision.symbol, issued_on=decision.issued_on)
+    if exists.exclude(pk=decision.pk).exists():
+        raise ActionError(f"Đã có quyết định số {decision.number}/{decision.symbol} ngày {decision.issued_on:%d/%m/%Y}.", field="number")
+
+
+def _paid_titles(subject_keys: set[str], years: set[int], exclude_decision=None) -> dict[tuple[str, int], set[str]]:
+    """Titles already paid (not revoked) to these subjects for these years by other decisions."""
+    paid: dict[tuple[str, int], set[str]] = {}
+    person_ids = [int(k.split(":")[1]) for k in subject_keys if k.startswith("person:")]
+    unit_ids = [int(k.split(":")[1]) for k in subject_keys if k.startswith("unit:")]
+    qs = DecisionRecipient.objects.filter(year__in=years, revoked_on__isnull=True, decision__revoked_on__isnull=True, amount_vnd__gt=0)
+    if exclude_decision is not None:
+        qs = qs.exclude(decision=exclude_decision)
+    from django.db.models import Q
+
+    for r in qs.filter(Q(person_id__in=person_ids) | Q(unit_id__in=unit_ids)):
+        paid.setdefault((r.subject_key, r.year), set()).add(r.award)
+    return paid
+
+
+def _write_recipients(actor, decision: Decision, rows: list[dict[str, Any]]) -> list[DecisionRecipient]:
+    """Create the recipients with their money, total the decision and enter the awards in history."""
+    recipients: list[DecisionRecipient] = []
+    seen = set()
+    lineage = Province.objects.get(pk=decision.province_id).lineage_ids()
+    for number, row in enumerate(rows, start=1):
+        person, unit, award, year = row.get("person"), row.get("unit"), row.get("award"), row.get("year")
+        if (person is None) == (unit is None):
+            raise ActionError(f"Dòng {number}: hãy chọn một cá nhân hoặc một tập thể.")
+        if award not in AWARD_NAMES:
+            raise ActionError(f"Dòng {number}: danh hiệu, hình thức khen thưởng không hợp lệ.")
+        kind = "individual" if person else "collective"
+        if kind not in AWARD_SUBJECTS[award]:
+            raise ActionError(f"Dòng {number}: {AWARD_NAMES[award]} không dành cho {'cá nhân' if person else 'tập thể'}.")
+        if not year or year < 1945 or year > decision.issued_on.year:
+            raise ActionError(f"Dòng {number}: năm thành tích không hợp lệ.")
+        owner = person.unit if person else unit
+        if owner.province_id not in lineage:
+            raise ActionError(f"Dòng {number}: {person or unit} không thuộc tỉnh của quyết định.")
+        key = (f"person:{person.pk}" if person else f"unit:{unit.pk}", award, year)
+        if key in seen:
+            raise ActionError(f"Dòng {number}: {person or unit} đã có ở dòng trên với cùng danh hiệu, năm.")
+        seen.add(key)
+        recipients.append(
+            DecisionRecipient(
+                province_id=decision.province_id, decision=decision, person=person, unit=unit, owner_unit=owner, award=award, year=year,
+                position_title=(person.position_title if person else "")[:200], proposal_item=row.get("item"),
+            )
+        )
+    if not recipients:
+        raise ActionError("Quyết định phải có ít nhất một cá nhân hoặc tập thể được khen thưởng.")
+    lines = [MoneyLine(r.subject_key, r.subject_kind, r.award, r.year) for r in recipients]
+    money = decision_money(lines, decision.issued_on, paid_titles=_paid_titles({r.subject_key for r in recipients}, {r.year for r in recipients}, decision))
+    for recipient, line in zip(recipients, money.lines):
+        recipient.amount_vnd = line.amount_vnd
+        recipient.money_note = line.note[:300]
+    DecisionRecipient.objects.bulk_create(recipients)
+    recipients = list(decision.recipients.select_related("person__unit", "unit", "owner_unit").order_by("pk"))
+    for recipient in recipients:
+        recipient.history_ref = history_bridge.record_award(actor, recipient, decision)
+    DecisionRecipient.objects.bulk_update(recipients, ["history_ref"])
+    Decision.objects.filter(pk=decision.pk).update(money_total=money.total_vnd)
+    decision.money_total = money.total_vnd
+    return recipients
+
+
+def _new_decision(province_id: int, kind: str, data: dict[str, Any], proposal: Proposal | None) -> Decision:
+    decision = Decision(province_id=province_id, kind=kind, proposal=proposal)
+    for key in DECISION_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(decision, key, data[key])
+    _check_decision(decision)
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expected_version: int) -> Decision:
+    """Issue the decision of a presented proposal: its recipients are the items the appraisal approved."""
+    ensure(actor, "decision.issue", province=proposal.province_id)
+    if proposal.state != "PRESENTED":
+        raise ActionError(f"Chỉ ban hành quyết định cho hồ sơ đã trình; hồ sơ đang ở trạng thái “{PROPOSAL_STATES[proposal.state]}”.")
+    approved = list(proposal.items.filter(appraisal=Appraisal.APPROVED).select_related("person__unit", "unit"))
+    if not approved:
+        raise ActionError("Hồ sơ không có trường hợp nào được thẩm định đề nghị khen thưởng.")
+    kind = data.get("kind") or DecisionKind.INTERNAL
+    data = dict(data)
+    data["level"] = data.get("level") or proposal.level
+    if not data.get("subject"):
+        awards = sorted({i.award for i in approved}, key=list(AWARD_NAMES).index)
+        data["subject"] = f"Về việc tặng {', '.join(AWARD_NAMES[a] for a in awards)} năm {proposal.year}"
+    decision = _new_decision(proposal.province_id, kind, data, proposal)
+    recipients = _write_recipients(
+        actor, decision, [{"person": i.person, "unit": i.unit, "award": i.award, "year": proposal.year, "item": i} for i in approved]
+    )
+    old_state = proposal.state
+    _cas_state(proposal, old_state, "DECIDED", expected_version)
+    _event(proposal, actor, "decide", old_state, "DECIDED", f"Quyết định số {decision.reference}")
+    record(
+        actor=actor, action="proposals.decision.issue", obj=decision,
+        changes={"recipients": [None, len(recipients)], "money_total": [None, decision.money_total], "proposal": [PROPOSAL_STATES[old_state], PROPOSAL_STATES["DECIDED"]]},
+    )
+    return decision
+
+
+@transaction.atomic
+def do_record_external_decision(
+    *, actor, province: Province, data: dict[str, Any], recipients: list[dict[str, Any]], proposal: Proposal | None = None,
+    expected_version: int | None = None,
+) -> Decision:
+    """Record a decision issued by a higher authority (e.g. Quyết định 770/QĐ-TTg) with its list.
+
+    When it answers a presented proposal of thidua, that proposal becomes "Đã có quyết định".
+    """
+    ensure(actor, "decision.issue", province=province)
+    if proposal is not None:
+        ensure(actor, "decision.issue", province=proposal.province_id)
+        if proposal.state != "PRESENTED":
+            raise ActionError(f"Hồ sơ đang ở trạng thái “{PROPOSAL_STATES[proposal.state]}”, chưa trình nên chưa gắn quyết định được.")
+    decision = _new_decision(province.pk, DecisionKind.EXTERNAL, data, proposal)
+    written = _write_recipients(actor, decision, recipients)
+    changes: dict[str, Any] = {"recipients": [None, len(written)], "money_total": [None, decision.money_total]}
+    if proposal is not None:
+        _cas_state(proposal, "PRESENTED", "DECIDED", expected_version if expected_version is not None else proposal.version)
+        _event(proposal, actor, "decide", "PRESENTED", "DECIDED", f"Quyết định số {decision.reference}")
+        changes["proposal"] = [PROPOSAL_STATES["PRESENTED"], PROPOSAL_STATES["DECIDED"]]
+    record(actor=actor, action="proposals.decision.record_external", obj=decision, changes=changes)
+    return decision
+
+
+@transaction.atomic
+def do_revoke_decision(
+    *, actor, decision: Decision, reason: str, revoked_on: dt.date, expected_version: int, recipient_ids: list[int] | None = None
+) -> Decision:
+    """Revoke the whole decision, or some of its recipients. The records stay, marked with the reason.
+
+    Luật Thi đua, khen thưởng 2022, Chương VII: an award given on false dossiers or not meeting the
+    standards is revoked and its artefacts and money recovered.
+    """
+    ensure(actor, "decision.issue", province=decision.province_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("Hãy ghi lý do hủy bỏ (căn cứ, văn bản).", field="reason")
+    if revoked_on is None:
+        raise ActionError("Hãy nhập ngày hủy bỏ.", field="revoked_on")
+    if revoked_on < decision.issued_on:
+        raise ActionError("Ngày hủy bỏ không được trước ngày quyết định.", field="revoked_on")
+    if decision.revoked_on:
+        raise ActionError("Quyết định đã bị hủy bỏ.")
+    live = decision.recipients.filter(revoked_on__isnull=True).select_related("person", "unit")
+    targets = list(live.filter(pk__in=recipient_ids)) if recipient_ids else list(live)
+    if not targets:
+        raise ActionError("Hãy chọn người, tập thể cần hủy khen thưởng.")
+    for recipient in targets:
+        recipient.revoked_on, recipient.revoke_reason = revoked_on, reason
+        history_bridge.revoke_award(actor, recipient, reason=reason, revoked_on=revoked_on)
+    DecisionRecipient.objects.bulk_update(targets, ["revoked_on", "revoke_reason"])
+    whole = not decision.recipients.filter(revoked_on__isnull=True).exists()
+    if whole:
+        decision.revoked_on, decision.revoke_reason = revoked_on, reason
+        save_with_version(decision, expected_version, ["revoked_on", "revoke_reason"])
+    else:
+        save_with_version(decision, expected_version, [])
+    record(
+        actor=actor, action="proposals.decision.revoke", obj=decision,
+        changes={"revoked": [None, [str(r) for r in targets][:50]], "reason": [None, reason]}, note=reason,
+    )
+    return decision
+

@@ -1,0 +1,226 @@
+"""Award proposals (hồ sơ đề nghị khen thưởng): the workflow table, quotas and the money of a decision.
+
+Pure data and functions, no Django. The actions layer maps the workflow roles to permissions:
+
+- ``proposer`` (đơn vị, khối đề nghị): "proposal.edit" on the proposing unit or block;
+- ``receiver`` (cơ quan thường trực tiếp nhận hồ sơ) and ``appraiser`` (thẩm định): "proposal.review";
+- ``decider`` (cấp có thẩm quyền quyết định): "decision.issue".
+
+States: nháp → đã gửi → tiếp nhận → thẩm định → trình → quyết định, with trả lại (a reason,
+back to the proposer, who edits and sends again) and không đủ điều kiện (a reason, final).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from thidua.rules.catalogue import AWARD_NAMES, EMULATION_TITLES
+from thidua.rules.money import money_detail
+from thidua.rules.workflows import TransitionRefused
+
+PROPOSAL_STATES = {
+    "DRAFT": "Nháp",
+    "SUBMITTED": "Đã gửi",
+    "RECEIVED": "Đã tiếp nhận",
+    "APPRAISING": "Đang thẩm định",
+    "PRESENTED": "Đã trình",
+    "DECIDED": "Đã có quyết định",
+    "RETURNED": "Trả lại",
+    "REJECTED": "Không đủ điều kiện",
+}
+PROPOSAL_EVENTS = {
+    "submit": "Gửi hồ sơ",
+    "withdraw": "Rút lại để sửa",
+    "receive": "Tiếp nhận",
+    "appraise": "Bắt đầu thẩm định",
+    "present": "Trình cấp có thẩm quyền",
+    "decide": "Ban hành quyết định",
+    "return": "Trả lại",
+    "reject": "Không đủ điều kiện",
+}
+ROLES = {
+    "proposer": "đơn vị, khối đề nghị",
+    "receiver": "cơ quan tiếp nhận hồ sơ",
+    "appraiser": "bộ phận thẩm định",
+    "decider": "cấp có thẩm quyền quyết định",
+}
+PROPOSER, RECEIVER, APPRAISER, DECIDER = "proposer", "receiver", "appraiser", "decider"
+
+# (state, event) → (new state, roles that may fire it). Anything absent is refused.
+PROPOSAL_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("DRAFT", "submit"): ("SUBMITTED", frozenset({PROPOSER})),
+    ("RETURNED", "submit"): ("SUBMITTED", frozenset({PROPOSER})),
+    # Before the receiving body takes it, the proposer may take the dossier back to fix it.
+    ("SUBMITTED", "withdraw"): ("DRAFT", frozenset({PROPOSER})),
+    ("SUBMITTED", "receive"): ("RECEIVED", frozenset({RECEIVER})),
+    ("SUBMITTED", "return"): ("RETURNED", frozenset({RECEIVER})),
+    ("RECEIVED", "appraise"): ("APPRAISING", frozenset({APPRAISER})),
+    ("RECEIVED", "return"): ("RETURNED", frozenset({RECEIVER, APPRAISER})),
+    ("RECEIVED", "reject"): ("REJECTED", frozenset({APPRAISER})),
+    ("APPRAISING", "present"): ("PRESENTED", frozenset({APPRAISER})),
+    ("APPRAISING", "return"): ("RETURNED", frozenset({APPRAISER})),
+    ("APPRAISING", "reject"): ("REJECTED", frozenset({APPRAISER})),
+    ("PRESENTED", "decide"): ("DECIDED", frozenset({DECIDER})),
+    ("PRESENTED", "return"): ("RETURNED", frozenset({DECIDER})),
+    ("PRESENTED", "reject"): ("REJECTED", frozenset({DECIDER})),
+}
+REASON_REQUIRED = frozenset({"return", "reject"})
+EDITABLE_STATES = frozenset({"DRAFT", "RETURNED"})
+FINAL_STATES = frozenset({"DECIDED", "REJECTED"})
+
+
+def proposal_next(state: str, event: str, roles) -> str:
+    """The state after ``event`` fired by someone holding ``roles``, or TransitionRefused (Vietnamese)."""
+    state_label = PROPOSAL_STATES.get(state, state)
+    event_label = PROPOSAL_EVENTS.get(event, event)
+    entry = PROPOSAL_TRANSITIONS.get((state, event))
+    if entry is None:
+        raise TransitionRefused(f"Không thể “{event_label.lower()}” khi hồ sơ đang ở trạng thái “{state_label}”.")
+    new_state, allowed = entry
+    if not set(roles) & allowed:
+        who = ", ".join(ROLES[r] for r in sorted(allowed))
+        raise TransitionRefused(f"Chỉ {who} mới được “{event_label.lower()}” hồ sơ ở trạng thái “{state_label}”.")
+    return new_state
+
+
+def allowed_events(state: str, roles) -> list[str]:
+    """Events ``roles`` may fire in ``state``, in table order."""
+    held = set(roles)
+    return [event for (from_state, event), (_, allowed) in PROPOSAL_TRANSITIONS.items() if from_state == state and held & allowed]
+
+
+# --------------------------------------------------------------------------- levels and quotas
+
+LEVELS = {
+    "UNIT": "Cấp cơ sở (thủ trưởng đơn vị, Chủ tịch UBND cấp xã)",
+    "PROVINCE": "Cấp tỉnh (Chủ tịch UBND tỉnh)",
+    "CENTRAL": "Cấp Nhà nước (Thủ tướng Chính phủ, Chủ tịch nước)",
+}
+# Who decides each award (domain-rules.md §3.1–§3.4; Luật Thi đua, khen thưởng 2022 Điều 80; NĐ 129/2025 Điều 59).
+AWARD_LEVEL = {
+    "LDTT": "UNIT", "CSTDCS": "UNIT", "TTLDTT": "UNIT", "GIAY_KHEN": "UNIT",
+    "CSTD_TINH": "PROVINCE", "TTLDXS": "PROVINCE", "CO_TINH": "PROVINCE", "BK_TINH": "PROVINCE",
+    "CSTD_TQ": "CENTRAL", "CO_CP": "CENTRAL", "BK_TTG": "CENTRAL", "HCLD_3": "CENTRAL",
+}
+
+# Proposal quotas the rules fix. Only the provincial flag has one: a block proposes its leading
+# unit only, one per block and year (domain-rules.md §6.7; QĐ 86/2025/QĐ-UBND tỉnh Bắc Ninh Điều 3
+# khoản 1 [P], used as the default). Other caps (Cờ thi đua của Chính phủ, Bằng khen) are
+# UNCONFIRMED, so no quota is applied for them.
+BLOC_QUOTAS = {
+    "CO_TINH": {"max": 1, "citation": "Quy chế thi đua, khen thưởng của tỉnh (mặc định theo QĐ 86/2025/QĐ-UBND tỉnh Bắc Ninh, Điều 3 khoản 1): mỗi khối đề nghị 01 đơn vị dẫn đầu"},
+}
+
+
+def quota_for(award: str, *, by_bloc: bool) -> dict | None:
+    """The per-proposer quota for ``award`` ({"max", "citation"}) or None when the rules set none."""
+    if by_bloc:
+        return BLOC_QUOTAS.get(award)
+    return None
+
+
+def quota_blocker(award: str, *, by_bloc: bool, already: int, in_this: int) -> dict | None:
+    """A blocker when the proposals of one block for ``award`` exceed its quota."""
+    quota = quota_for(award, by_bloc=by_bloc)
+    if quota is None or already + in_this <= quota["max"]:
+        return None
+    return {
+        "code": "quota",
+        "kind": "BLOCK",
+        "text": (
+            f"Vượt số lượng được đề nghị {AWARD_NAMES[award]}: tối đa {quota['max']:02d} trong năm, "
+            f"hồ sơ này đề nghị {in_this:02d}" + (f" và khối đã đề nghị {already:02d} ở hồ sơ khác." if already else ".")
+        ),
+        "citation": quota["citation"],
+    }
+
+
+# --------------------------------------------------------------------------- award money of a decision
+
+# Titles of one kind, highest first (for "same period, only the highest title", NĐ 152/2025 Điều 49).
+TITLE_ORDER = {
+    "individual": ("CSTD_TQ", "CSTD_TINH", "CSTDCS", "LDTT"),
+    "collective": ("CO_CP", "CO_TINH", "TTLDXS", "TTLDTT"),
+}
+SAME_PERIOD_CITATION = "Nghị định 152/2025/NĐ-CP, Điều 49 khoản 5–7"
+
+
+@dataclass
+class MoneyLine:
+    subject: str  # a stable key of the subject, e.g. "person:12"
+    subject_kind: str  # "individual" | "collective"
+    award: str
+    year: int
+    amount_vnd: int | None = None
+    note: str = ""
+    citation: str = ""
+
+
+@dataclass
+class MoneyResult:
+    lines: list[MoneyLine] = field(default_factory=list)
+    total_vnd: int = 0
+
+
+def _title_rank(kind: str, award: str) -> int:
+    order = TITLE_ORDER.get(kind, ())
+    return order.index(award) if award in order else len(order)
+
+
+def decision_money(lines: list[MoneyLine], decided_on: dt.date, *, paid_titles: dict[tuple[str, int], set[str]] | None = None) -> MoneyResult:
+    """Money per recipient line and the total, for a decision dated ``decided_on``.
+
+    - Each amount is coefficient × base salary in force on the decision date, rounded up to the
+      next 10,000 VND (thidua.rules.money).
+    - Several emulation titles for the same subject and the same period (year): only the highest
+      is paid; a commendation form is paid besides a title (NĐ 152/2025 Điều 49 khoản 5–7).
+    - ``paid_titles`` maps (subject, year) to titles already paid by earlier decisions: a title
+      no higher than one already paid for that period is not paid again.
+    Where the law sets no amount (money.json), the line carries None and a Vietnamese note.
+    """
+    paid_titles = paid_titles or {}
+    result = MoneyResult()
+    best: dict[tuple[str, int], int] = {}
+    for line in lines:
+        if line.award in EMULATION_TITLES:
+            key = (line.subject, line.year)
+            rank = _title_rank(line.subject_kind, line.award)
+            if key not in best or rank < best[key]:
+                best[key] = rank
+    for line in lines:
+        out = MoneyLine(line.subject, line.subject_kind, line.award, line.year)
+        detail = money_detail(line.award, line.subject_kind, decided_on)
+        if detail is None:
+            out.note = "Pháp luật chưa quy định (hoặc chưa xác minh) mức tiền thưởng cho trường hợp này."
+            result.lines.append(out)
+            continue
+        out.citation = detail["citation"]
+        if line.award in EMULATION_TITLES:
+            key = (line.subject, line.year)
+            rank = _title_rank(line.subject_kind, line.award)
+            earlier = paid_titles.get(key, set())
+            higher_here = rank > best[key]
+            higher_before = any(_title_rank(line.subject_kind, t) <= rank for t in earlier if t in EMULATION_TITLES)
+            if higher_here or higher_before:
+                out.amount_vnd = 0
+                out.note = (
+                    f"Không chi tiền thưởng {AWARD_NAMES[line.award]}: cùng thời gian đạt thành tích năm {line.year} "
+                    "đã được khen danh hiệu cao hơn hoặc tương đương, chỉ chi mức của danh hiệu cao nhất."
+                )
+                out.citation = SAME_PERIOD_CITATION
+                result.lines.append(out)
+                continue
+        out.amount_vnd = detail["vnd"]
+        salary = f"{detail['base_salary']:,}".replace(",", ".")
+        out.note = f"{detail['coefficient'].replace('.', ',')} × mức lương cơ sở {salary} đồng, làm tròn lên hàng chục nghìn đồng."
+        result.lines.append(out)
+        result.total_vnd += out.amount_vnd
+    return result
+
+
+def vnd(amount: int | None) -> str:
+    """12.340.000 (Vietnamese thousands separator)."""
+    if amount is None:
+        return "—"
+    return f"{amount:,}".replace(",", ".")
