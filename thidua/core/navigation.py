@@ -32,9 +32,37 @@ MENU: list[MenuItem] = [
     ),
     MenuItem("Khối thi đua", "blocs:bloc_list", "registry.view"),
     MenuItem("Phong trào", "movements:movement_list", "registry.view"),
-    MenuItem("Chấm điểm", "scoring:home", "registry.view"),
-    MenuItem("Bình xét/Bỏ phiếu", "voting:home", "registry.view"),
-    MenuItem("Khen thưởng", "awards:home", "rules.evaluate"),
+    MenuItem(
+        "Chấm điểm",
+        "scoring:home",
+        "registry.view",
+        [
+            MenuItem("Đợt chấm điểm", "scoring:home", "registry.view"),
+            MenuItem("Bảng tiêu chí", "scoring:set_list", "registry.view"),
+        ],
+    ),
+    MenuItem(
+        "Bình xét/Bỏ phiếu",
+        "voting:home",
+        "registry.view",
+        [
+            MenuItem("Bình xét, bỏ phiếu", "voting:home", "registry.view"),
+            MenuItem("Hội đồng thi đua, khen thưởng", "voting:council_list", "registry.view"),
+        ],
+    ),
+    MenuItem(
+        "Khen thưởng",
+        "awards:home",
+        "rules.evaluate",
+        [
+            MenuItem("Hồ sơ đề nghị", "proposals:proposal_list", "registry.view"),
+            MenuItem("Quyết định khen thưởng", "proposals:decision_list", "registry.view"),
+            MenuItem("Ai đủ điều kiện", "history:batch", "registry.view"),
+            MenuItem("Tra cứu điều kiện", "awards:whatif", "rules.evaluate"),
+            MenuItem("Danh mục danh hiệu, hình thức", "awards:catalogue_list", "rules.view"),
+            MenuItem("Tiêu chuẩn, quy định", "awards:rule_list", "rules.view"),
+        ],
+    ),
     MenuItem("Báo cáo", "reports:home", "registry.view"),
     MenuItem(
         "Quản trị",
