@@ -184,3 +184,7 @@ def test_movement_pages_render(world, client_for):
     response = client.post(reverse("movements:movement_advance", args=[movement.uid]), {"action": "launch", "version": movement.version})
     assert response.status_code == 302
     assert Movement.objects.get(pk=movement.pk).state == "LAUNCHED"
+    # The history reads in words, the creation row included (no state codes on screen).
+    page = client.get(reverse("movements:movement_detail", args=[movement.uid])).content.decode()
+    history = page[page.index("Quá trình"):]
+    assert "PLANNED" not in history and "LAUNCHED" not in history and "Kế hoạch → Đã phát động" in history

@@ -22,7 +22,7 @@ from thidua.movements.selectors import rollup
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Unit
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
-from thidua.rules.workflows import MOVEMENT_ACTIONS, MOVEMENT_TRANSITIONS, REGISTRATION_EDITABLE, allowed_actions
+from thidua.rules.workflows import MOVEMENT_ACTIONS, MOVEMENT_STATES, MOVEMENT_TRANSITIONS, REGISTRATION_EDITABLE, allowed_actions
 
 
 def _allowed(user, action: str, **target) -> bool:
@@ -66,7 +66,12 @@ def movement_detail(request, uid):
     )
     from thidua.audit.models import AuditLog
 
-    history = AuditLog.objects.filter(object_type="movements.movement", object_uid=str(movement.uid)).order_by("at")
+    history = list(AuditLog.objects.filter(object_type="movements.movement", object_uid=str(movement.uid)).order_by("at"))
+    # The creation row records the state code; transitions record labels. Show labels only.
+    for row in history:
+        state = (row.changes or {}).get("state") if isinstance(row.changes, dict) else None
+        if isinstance(state, (list, tuple)):
+            row.changes["state"] = [MOVEMENT_STATES.get(value, value) if value else value for value in state]
     context = {
         "movement": movement,
         "can_manage": can_manage,
