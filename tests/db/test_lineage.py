@@ -279,3 +279,29 @@ def test_lineage_list_is_scoped_and_filters_by_kind(world, client_for):
     assert "Ban Tuyên giáo và Dân vận Tỉnh ủy" not in html and "Không có sự kiện nào" in html
     html = client_for(world.an_officer).get(reverse("org:lineage_list"), {"q": "dan van"}).content.decode()
     assert "Ban Tuyên giáo và Dân vận Tỉnh ủy" in html
+
+
+@pytest.mark.sqlite
+def test_the_successor_units_officer_reads_its_predecessors_records_but_cannot_edit_them(world, client):
+    from thidua.accounts.models import Role
+    from tests.factories import grant, make_user
+
+    person = actions.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": "Lê Thị Hoa", "gender": "NU"})
+    event = actions.do_record_merge(
+        actor=world.an_officer, sources=[world.tuyen_giao, world.to_chuc],
+        new_unit={"name": "Ban Tổ chức - Tuyên giáo Tỉnh ủy", "kind": "PARTY"}, effective_on=dt.date(2025, 3, 1), decision=DOC,
+    )
+    merged = event.links.get(role="TO").unit
+    officer = make_user("can-bo-ban-moi")
+    grant(officer, Role.UNIT_OFFICER, merged.province, unit=merged)
+    client.force_login(officer)
+    # The predecessors' pages (linked from the merged unit's lineage) open instead of a dead end…
+    assert client.get(reverse("org:unit_detail", args=[world.tuyen_giao.uid])).status_code == 200
+    assert client.get(reverse("org:person_detail", args=[person.uid])).status_code == 200
+    # …their people moved to the merged unit with the merger and are edited there; the predecessor
+    # itself stays read-only through the successor's grant, and other units out of reach.
+    person.refresh_from_db()
+    assert person.unit_id == merged.pk
+    assert client.get(reverse("org:person_edit", args=[person.uid])).status_code == 200
+    assert client.get(reverse("org:department_create", args=[world.tuyen_giao.uid])).status_code == 404
+    assert client.get(reverse("org:unit_detail", args=[world.qn_unit.uid])).status_code == 404

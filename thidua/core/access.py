@@ -110,6 +110,9 @@ class GrantScope:
     unit_id: int | None
     # Set for block-scoped roles (the Trưởng khối of one block in one year).
     bloc_id: int | None = None
+    # The predecessors of a unit-scoped grant's unit (merged or split into it): their records are
+    # the unit's own past, readable (READ_ACTIONS) but not editable through the successor's grant.
+    predecessor_unit_ids: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -142,7 +145,11 @@ class Scope:
         return ids
 
     def unit_ids_for(self, action: str) -> set[int]:
-        return {g.unit_id for g in self.grants_for(action) if g.unit_id is not None}
+        ids = {g.unit_id for g in self.grants_for(action) if g.unit_id is not None}
+        if action in READ_ACTIONS:
+            for g in self.grants_for(action):
+                ids |= g.predecessor_unit_ids
+        return ids
 
     def bloc_ids_for(self, action: str) -> set[int]:
         return {g.bloc_id for g in self.grants_for(action) if g.bloc_id is not None}
@@ -174,11 +181,24 @@ def scope_of(user, on: dt.date | None = None) -> Scope:
             # A role on one block reaches that block's data only (and its members, through it).
             scoped.append(GrantScope(role=g.role, province_ids=frozenset({g.province_id}), unit_id=None, bloc_id=g.bloc_id))
             continue
-        scoped.append(GrantScope(role=g.role, province_ids=lineage_cache[g.province_id], unit_id=g.unit_id))
+        predecessor_ids = _predecessor_ids(g.unit_id) if g.unit_id is not None else frozenset()
+        scoped.append(GrantScope(role=g.role, province_ids=lineage_cache[g.province_id], unit_id=g.unit_id, predecessor_unit_ids=predecessor_ids))
     scoped.extend(_block_head_grants(scoped, on))
     scope = Scope(user_id=user.pk, is_admin=is_admin, grants=scoped)
     setattr(user, cache_key, scope)
     return scope
+
+
+# Reading actions through which a successor unit's grant reaches its predecessors' records.
+READ_ACTIONS = frozenset({"registry.view", "registry.export", "rules.view", "rules.evaluate"})
+
+
+def _predecessor_ids(unit_id: int) -> frozenset[int]:
+    from thidua.org.models import Unit
+    from thidua.org.selectors import predecessors
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    return frozenset(u.pk for u, _ in predecessors(unit)) if unit is not None else frozenset()
 
 
 # The officers of the head unit hold the Trưởng khối role for that block during the head's term
