@@ -293,3 +293,17 @@ def test_forms_and_calendar_speak_vietnamese(world, party_bloc, client_for):
     actions.do_record_meeting(actor=world.an_officer, bloc_year=year, data={"kind": "ANNUAL_REVIEW", "held_on": dt.date(2023, 12, 29), "place": "An Giang"}, attending=[])
     html = client.get(reverse("blocs:year_detail", args=[year.uid])).content.decode()
     assert "Đã xong" in html and Meeting.objects.count() == 1
+
+
+def test_a_member_sees_the_other_members_by_name_without_a_link_it_could_not_open(world, client):
+    bloc = actions.do_create_bloc(actor=None, province=world.an_giang, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": BlocKind.KHOI})
+    year, _ = actions.do_open_year(actor=None, bloc=bloc, year=2024)
+    for unit in (world.tuyen_giao, world.to_chuc):
+        actions.do_add_member(actor=None, bloc_year=year, unit=unit)
+    client.force_login(world.unit_officer)  # Ban Tuyên giáo's officer
+    page = client.get(reverse("blocs:year_detail", args=[year.uid])).content.decode()
+    assert reverse("org:unit_detail", args=[world.tuyen_giao.uid]) in page
+    assert world.to_chuc.name in page and reverse("org:unit_detail", args=[world.to_chuc.uid]) not in page
+    client.force_login(world.an_officer)
+    page = client.get(reverse("blocs:year_detail", args=[year.uid])).content.decode()
+    assert reverse("org:unit_detail", args=[world.to_chuc.uid]) in page

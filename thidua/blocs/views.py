@@ -154,6 +154,8 @@ def _year_context(request, bloc_year, **forms):
         "bloc": bloc,
         "bloc_year": bloc_year,
         "members": members,
+        # Member units the user may open (others are shown as names, never as a link to a 404).
+        "visible_unit_ids": set(scoped(request.user, Unit.objects.filter(pk__in=bloc_year.memberships.values("unit_id"))).values_list("pk", flat=True)),
         "proposal": proposal,
         "proposal_head": units_by_id.get(proposal.head),
         "proposal_deputy": units_by_id.get(proposal.deputy),

@@ -146,7 +146,11 @@ def proposal_detail(request, uid):
     roles = _roles(request.user, proposal)
     can_edit = proposal.state in EDITABLE_STATES and "proposer" in roles
     documents = _documents(proposal, items)
+    # A block's dossier is read by every member; link only to the records this user may open.
+    seen_people = set(scoped(request.user, Person.objects.filter(pk__in=[i.person_id for i in items if i.person_id])).values_list("pk", flat=True))
+    seen_units = set(scoped(request.user, Unit.objects.filter(pk__in=[i.unit_id for i in items if i.unit_id])).values_list("pk", flat=True))
     for item in items:
+        item.history_visible = item.person_id in seen_people if item.person_id else item.unit_id in seen_units
         item.report_document = documents.get(str(item.uid))
         item.is_blocked = bool(item.blocking())
         item.holds = [b for b in item.blockers or [] if b.get("kind") in ("HOLD", "MANUAL")]
