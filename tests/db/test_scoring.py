@@ -8,6 +8,7 @@ cross-check Ban Tuyên giáo's sheet.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -561,6 +562,8 @@ def test_database_sums_match_the_pure_core_item_by_item(world):
         ScoreSheet.objects.filter(pk=sheet.pk).update(state=SheetState.SUBMITTED)
     # A value over its max, as an old import might have left it.
     Score.objects.filter(sheet=b.dv, criterion__code="1.1").update(cross_points=Decimal("31"))
+    actions.recompute_sheet_sums([b.dv.pk])  # a write behind the actions' back refreshes the sheet's sums
+    assert ScoreSheet.objects.get(pk=b.dv.pk).needs_exact  # over its max: added up item by item, with the note
     ranking = selectors.round_ranking(b.round.__class__.objects.get(pk=b.round.pk))
     specs = selectors.criterion_specs(Criterion.objects.filter(criteria_set=b.criteria_set))
     for sheet in cases:
@@ -569,3 +572,145 @@ def test_database_sums_match_the_pure_core_item_by_item(world):
         assert ranking.row(str(sheet.unit.uid)).totals == expected
     assert ranking.row(str(b.tg.unit.uid)).totals.bonus == Decimal("4")  # 2 (item 3) + 2 (group 5 capped)
     assert ranking.row(str(b.tc.unit.uid)).total == 0
+
+
+# ---------------------------------------------------------------- the sheet's cached sums
+
+DERIVED = ("total_points", "bucket_sums", "missing_items", "filled_items", "needs_exact")
+
+
+def derived_of(sheet) -> dict:
+    stored = ScoreSheet.objects.get(pk=sheet.pk)
+    return {name: getattr(stored, name) for name in DERIVED}
+
+
+def assert_sums_fresh(sheet) -> dict:
+    """The sums stored on the sheet equal a recomputation from its Score rows, and the totals
+    they give equal the core's item-by-item totals."""
+    from thidua.rules import scoring as core
+
+    stored = derived_of(sheet)
+    sheet = fresh(sheet)
+    assert stored == selectors.sheet_derived(sheet)
+    specs = selectors.criterion_specs(Criterion.objects.filter(criteria_set_id=sheet.round.criteria_set_id))
+    points = {s.criterion.code: s.effective_points for s in Score.objects.filter(sheet=sheet).select_related("criterion") if s.effective_points is not None}
+    exact = core.sheet_totals(specs, points)
+    assert stored["total_points"] == (exact.total if points else None)
+    if not stored["needs_exact"]:
+        buckets = selectors.buckets_from_sums(stored["bucket_sums"])
+        assert core.totals_from_buckets(specs, buckets, missing=stored["missing_items"]) == exact
+    return stored
+
+
+@pytest.mark.sqlite
+def test_the_sheet_s_sums_follow_every_change_of_points(block):
+    """Self-scoring, import, cross-check, panel, returns: after each, the sums kept on the sheet
+    (what the ranking reads) equal those recomputed from the score rows."""
+    b, w = block, block.world
+    for sheet in (b.tg, b.tc, b.dv):
+        assert assert_sums_fresh(sheet) == {
+            "total_points": None, "bucket_sums": {}, "missing_items": ["1.1", "1.2", "2.1", "3", "4"], "filled_items": 0, "needs_exact": False,
+        }
+
+    sheet = fresh(b.tg)
+    actions.do_save_scores(actor=w.unit_officer, sheet=sheet, level="SELF", values={"1.1": "28", "2.1": "35,5"}, expected_version=sheet.version)
+    stored = assert_sums_fresh(b.tg)
+    assert (stored["bucket_sums"], stored["missing_items"], stored["total_points"]) == ({"1": [2800, 0, 0], "2": [3550, 0, 0]}, ["1.2", "3", "4"], Decimal("63.5"))
+    fill_and_submit(w.unit_officer, b.tg)
+    stored = assert_sums_fresh(b.tg)
+    assert stored["bucket_sums"] == {"1": [5300, 0, 0], "2": [3500, 0, 0], "3": [0, 200, 0], "4": [0, 0, 0]} and stored["missing_items"] == []
+
+    # An Excel import (same rules as a save) on another sheet.
+    sheet = fresh(b.tc)
+    actions.do_import_sheet(actor=b.head_officer, sheet=sheet, level="SELF", values={**FULL, "4": ("3", "Chậm báo cáo")}, expected_version=sheet.version)
+    assert assert_sums_fresh(b.tc)["bucket_sums"]["4"] == [0, 0, 300]
+
+    # Cross-check with a correction, a return to the unit, its change, a resubmission.
+    sheet = fresh(b.tg)
+    actions.do_save_scores(actor=b.peer_officer, sheet=sheet, level="CROSS", values={"1.1": "26"}, reasons={"1.1": "Thiếu 1 chỉ tiêu"}, expected_version=sheet.version)
+    assert assert_sums_fresh(b.tg)["bucket_sums"]["1"] == [5100, 0, 0]
+    sheet = fresh(b.tg)
+    actions.do_transition_sheet(actor=b.peer_officer, sheet=sheet, event="return", reason="Bổ sung minh chứng", expected_version=sheet.version)
+    assert assert_sums_fresh(b.tg)["total_points"] == Decimal("26") + 25 + 35 + 2
+    sheet = fresh(b.tg)
+    actions.do_save_scores(actor=w.unit_officer, sheet=sheet, level="SELF", values={"3": "0", "1.2": "20"}, reasons={"3": "Bỏ bằng khen", "1.2": "Tự điều chỉnh"},
+                           expected_version=sheet.version)
+    assert assert_sums_fresh(b.tg)["bucket_sums"] == {"1": [4600, 0, 0], "2": [3500, 0, 0], "3": [0, 0, 0], "4": [0, 0, 0]}
+    sheet = fresh(b.tg)
+    actions.do_transition_sheet(actor=w.unit_officer, sheet=sheet, event="submit", expected_version=sheet.version)
+    sheet = fresh(b.tg)
+    actions.do_transition_sheet(actor=b.peer_officer, sheet=sheet, event="cross_check", expected_version=sheet.version)
+
+    # The panel's final points, a return to the cross-check level, a new cross-check value.
+    sheet = fresh(b.tg)
+    actions.do_save_scores(actor=w.an_officer, sheet=sheet, level="PANEL", values={"2.1": "40", "4": "1"}, reasons={"2.1": "Đủ minh chứng", "4": "Chậm nộp báo cáo"},
+                           expected_version=sheet.version)
+    assert assert_sums_fresh(b.tg)["bucket_sums"] == {"1": [4600, 0, 0], "2": [4000, 0, 0], "3": [0, 0, 0], "4": [0, 0, 100]}
+    sheet = fresh(b.tg)
+    actions.do_transition_sheet(actor=w.an_officer, sheet=sheet, event="return", reason="Chấm chéo lại 1.2", expected_version=sheet.version)
+    assert_sums_fresh(b.tg)
+    sheet = fresh(b.tg)
+    actions.do_save_scores(actor=b.peer_officer, sheet=sheet, level="CROSS", values={"1.2": "22"}, reasons={"1.2": "Có thêm minh chứng"}, expected_version=sheet.version)
+    stored = assert_sums_fresh(b.tg)
+    assert stored["bucket_sums"]["1"] == [4800, 0, 0] and stored["total_points"] == Decimal("26") + 22 + 40 + 0 - 1
+
+    # Recomputing everything from the score rows changes nothing.
+    before = {s.pk: derived_of(s) for s in (b.tg, b.tc, b.dv)}
+    assert actions.recompute_sheet_sums(before) == 3
+    assert {pk: derived_of(ScoreSheet(pk=pk)) for pk in before} == before
+
+
+@pytest.mark.sqlite
+def test_the_ranking_from_the_sheet_sums_equals_the_item_by_item_ranking(world):
+    """Caps, an empty bonus item, a value above its max left by hand, a negative total: the
+    ranking read from the sheets' sums is exactly the core's ranking of the item-by-item totals,
+    and the score rows are read only for the sheet that needs it."""
+    from thidua.rules import scoring as core
+
+    b = build_block(world)
+    actions.do_add_criterion(actor=None, criteria_set=b.criteria_set, data={"code": "5", "title": "Khen thưởng khác", "kind": "GROUP", "max_points": 2})
+    actions.do_add_criterion(actor=None, criteria_set=b.criteria_set, data={"code": "5.1", "title": "Bằng khen", "kind": "BONUS", "max_points": 2, "parent_code": "5"})
+    actions.do_add_criterion(actor=None, criteria_set=b.criteria_set, data={"code": "5.2", "title": "Giấy khen", "kind": "BONUS", "max_points": 2, "parent_code": "5"})
+    open_round(b)
+    cases = {
+        b.tg: {**FULL, "5.1": ("2", ""), "5.2": ("2", "")},  # bonus group capped at 2
+        b.tc: {"1.1": ("0", ""), "1.2": ("0", ""), "2.1": ("0", ""), "3": ("0", ""), "4": ("5", "")},  # negative total, 5.x empty
+        b.dv: {**FULL, "5.1": ("1", ""), "5.2": ("0", "")},
+    }
+    for sheet, values in cases.items():
+        actions.do_save_scores(actor=None, sheet=fresh(sheet), level="SELF", values=values, expected_version=fresh(sheet).version)
+        ScoreSheet.objects.filter(pk=sheet.pk).update(state=SheetState.SUBMITTED)
+    assert derived_of(b.tc)["missing_items"] == ["5.1", "5.2"] and not derived_of(b.tc)["needs_exact"]
+    round_ = b.round.__class__.objects.get(pk=b.round.pk)
+    with CaptureQueriesContext(connection) as queries:
+        ranking = selectors.round_ranking(round_)
+    assert not [q for q in queries.captured_queries if '"scoring_score"' in q["sql"]]  # sheet rows only
+
+    specs = selectors.criterion_specs(Criterion.objects.filter(criteria_set=b.criteria_set))
+
+    def item_by_item():
+        inputs = []
+        for sheet in cases:
+            points = {s.criterion.code: s.effective_points for s in Score.objects.filter(sheet=sheet).select_related("criterion") if s.effective_points is not None}
+            inputs.append(core.RankInput(str(sheet.unit.uid), sheet.unit.name, core.sheet_totals(specs, points)))
+        return core.rank(inputs, tie_breakers=["MORE_BONUS"], label_sort_key=selectors.sort_key)
+
+    expected = item_by_item()
+    assert ranking == expected and [r.totals for r in ranking.rows] == [r.totals for r in expected.rows]
+    assert ranking.row(str(b.tg.unit.uid)).totals.bonus == Decimal("4")  # 2 (item 3) + 2 (group 5 capped)
+    assert ranking.row(str(b.tc.unit.uid)).total == 0 and "Còn 2 tiêu chí chưa có điểm (tính 0): 5.1, 5.2." in ranking.row(str(b.tc.unit.uid)).reasons
+
+    # A value above its max written behind the actions' back, then the sums recomputed: that
+    # sheet is added up item by item (with its note), the others still from their sums.
+    Score.objects.filter(sheet=b.dv, criterion__code="1.1").update(cross_points=Decimal("31"))
+    actions.recompute_sheet_sums([b.dv.pk])
+    with CaptureQueriesContext(connection) as queries:
+        ranking = selectors.round_ranking(round_)
+    read = [q["sql"] for q in queries.captured_queries if '"scoring_score"' in q["sql"]]
+    assert len(read) == 1 and re.search(r"IN \(([^)]*)\)", read[0]).group(1).split(", ") == [str(b.dv.pk)]
+    assert ranking == item_by_item()
+    assert "Tiêu chí 1.1: điểm 31 vượt mức tối đa 30, tính 30." in ranking.row(str(b.dv.unit.uid)).reasons
+
+    # Sheets whose sums were never computed (rows from before the sums existed) are added up item by item.
+    ScoreSheet.objects.filter(round=round_).update(bucket_sums=None)
+    assert selectors.round_ranking(round_) == item_by_item()

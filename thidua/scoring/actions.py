@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -45,7 +45,15 @@ from thidua.scoring.models import (
     SheetEvent,
     SheetState,
 )
-from thidua.scoring.selectors import criterion_specs, round_ranking, sheet_roles
+from thidua.scoring.selectors import (
+    criterion_specs,
+    derived_values,
+    effective_points_by_code,
+    round_ranking,
+    set_plans,
+    sheet_derived,
+    sheet_roles,
+)
 
 FROZEN_SET = "Bảng tiêu chí đang được sử dụng, hãy tạo phiên bản mới."
 SHEET_CONFLICT = (
@@ -438,8 +446,9 @@ def do_open_round(
             )
     except IntegrityError:
         raise ConcurrentEditError(f"{bloc_year} vừa được người khác mở đợt chấm điểm. Hãy tải lại trang.") from None
+    empty = derived_values(set_plans([criteria_set])[criteria_set.pk], {})  # no points yet
     sheets = ScoreSheet.objects.bulk_create(
-        [ScoreSheet(province_id=round_.province_id, round=round_, unit=m.unit) for m in members]
+        [ScoreSheet(province_id=round_.province_id, round=round_, unit=m.unit, **empty) for m in members]
     )
     items = [c for c in criteria if c.kind != CriterionKind.GROUP]
     Score.objects.bulk_create(
@@ -546,12 +555,6 @@ def _values(entry) -> tuple[Any, Any, bool]:
     return entry, None, True
 
 
-def _refresh_total(sheet: ScoreSheet, criteria: list[Criterion], scores: Iterable[Score]) -> Decimal:
-    code_of = {c.pk: c.code for c in criteria}
-    points = {code_of[s.criterion_id]: s.effective_points for s in scores if s.effective_points is not None and s.criterion_id in code_of}
-    return core.sheet_totals(criterion_specs(criteria), points).total
-
-
 def _apply_scores(
     actor, sheet: ScoreSheet, level: str, values: Mapping[str, Any], reasons: Mapping[str, str] | None, expected_version: int,
 ) -> dict:
@@ -615,7 +618,10 @@ def _apply_scores(
         flat = [m for messages in errors.values() for m in messages]
         more = f" (và {len(flat) - 3} lỗi khác)" if len(flat) > 3 else ""
         raise ActionError("Chưa lưu được điểm: " + " ".join(flat[:3]) + more, errors=errors)
-    _claim_sheet(sheet, expected_version)
+    # The sheet's derived sums (ScoreSheet.derived_fields) go in the same UPDATE as its version.
+    code_of = {c.pk: c.code for c in criteria}
+    derived = sheet_derived(sheet, {code_of[cid]: s.effective_points for cid, s in scores.items() if cid in code_of})
+    _claim_sheet(sheet, expected_version, **derived)
     existing = [s for s in touched if s.pk]
     if existing:
         Score.objects.bulk_update(existing, [points_field, note_field])
@@ -624,10 +630,38 @@ def _apply_scores(
         Score.objects.bulk_create(new)
     if changes:
         ScoreChange.objects.bulk_create(changes)
-    total = _refresh_total(sheet, criteria, scores.values())
-    ScoreSheet.objects.filter(pk=sheet.pk).update(total_points=total)
-    sheet.total_points = total
     return audit
+
+
+def recompute_sheet_sums(sheet_ids: Iterable[int], *, batch: int = 500) -> int:
+    """Recompute the derived fields of sheets (ScoreSheet.derived_fields: total, bucket sums,
+    filled items) from their Score rows, for points written outside the actions (a bulk load, a
+    repair). Not an action of a person: no audit row, the sheets' versions do not change.
+    Returns the number of sheets written."""
+    ids = sorted(set(sheet_ids))
+    done = 0
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            sheets = list(ScoreSheet.objects.filter(pk__in=ids[start:start + batch]).select_related("round__criteria_set"))
+            plans = set_plans({s.round.criteria_set_id: s.round.criteria_set for s in sheets}.values())
+            rows: dict[int, list[tuple]] = {s.pk: [] for s in sheets}
+            for sheet_id, *row in Score.objects.filter(sheet_id__in=list(rows)).values_list(
+                "sheet_id", "criterion_id", "self_points", "cross_points", "final_points"
+            ).order_by():
+                rows[sheet_id].append(row)
+            # One UPDATE per sheet, sent together (bulk_update's CASE costs more than the sums).
+            fields = [ScoreSheet._meta.get_field(name) for name in ScoreSheet.derived_fields]
+            params = []
+            for sheet in sheets:
+                set_plan = plans[sheet.round.criteria_set_id]
+                derived = derived_values(set_plan, effective_points_by_code(set_plan, rows[sheet.pk]))
+                params.append([f.get_db_prep_save(derived[f.name], connection) for f in fields] + [sheet.pk])
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {ScoreSheet._meta.db_table} SET {', '.join(f'{f.column} = %s' for f in fields)} WHERE {ScoreSheet._meta.pk.column} = %s", params
+                )
+            done += len(sheets)
+    return done
 
 
 def _seen(score: Score, level: str):

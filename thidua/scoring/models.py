@@ -196,10 +196,26 @@ class ScoreSheet(TenantModel):
     unit = models.ForeignKey("org.Unit", verbose_name="Đơn vị", on_delete=models.PROTECT, related_name="score_sheets")
     state = models.CharField("Tình trạng", max_length=14, choices=SheetState.choices, default=SheetState.DRAFT)
     submitted_at = models.DateTimeField("Gửi lúc", null=True, blank=True)
-    # Cached effective total (thidua.rules.scoring.sheet_totals), refreshed by every save, for lists.
-    total_points = models.DecimalField("Tổng điểm (tạm tính)", null=True, blank=True, **POINTS)
     # Set when the results are published without this sheet being appraised (shown in the ranking).
     unranked_reason = models.CharField("Lý do không xếp hạng", max_length=500, blank=True)
+    # Derived from the Score rows (`derived_fields`): refreshed in the same transaction by every
+    # action that writes points (thidua.scoring.selectors.sheet_sums), so that ranking a round reads
+    # one row per sheet instead of a hundred score rows.
+    # The effective total (thidua.rules.scoring.sheet_totals), for lists; empty while no point is entered.
+    total_points = models.DecimalField("Tổng điểm (tạm tính)", null=True, blank=True, **POINTS)
+    # {bucket code: [criteria, bonus, deduction]} in hundredths of a point: the effective points of
+    # the items of each bucket (thidua.rules.scoring.totals_from_buckets), each within 0 ≤ points ≤ max.
+    # Empty (null): not computed, the ranking adds the score rows up.
+    bucket_sums = models.JSONField("Tổng điểm theo nhóm tiêu chí (tạm tính)", null=True, blank=True, editable=False)
+    # Codes of the items without points, in the order thidua.rules.scoring.sheet_totals lists them.
+    missing_items = models.JSONField("Tiêu chí chưa có điểm", default=list, blank=True, editable=False)
+    filled_items = models.PositiveIntegerField("Số tiêu chí đã có điểm", default=0, editable=False)
+    # True when the bucket sums cannot give the exact totals and notes: a value below 0 or above
+    # its max, points entered on a group (never through the actions; an old import, a repair).
+    # The ranking then adds the sheet's score rows up item by item.
+    needs_exact = models.BooleanField("Cần tính lại từng tiêu chí", default=False, editable=False)
+
+    derived_fields = ("total_points", "bucket_sums", "missing_items", "filled_items", "needs_exact")
 
     class Meta:
         verbose_name = "Phiếu chấm điểm"
@@ -209,6 +225,14 @@ class ScoreSheet(TenantModel):
 
     def __str__(self) -> str:
         return f"Phiếu chấm điểm của {self.unit} — {self.round.bloc_year}"
+
+    def refresh_derived(self, points=None) -> None:
+        """Recompute the derived fields from the sheet's Score rows (or from `points`, criterion
+        code -> effective points, when the caller already has them)."""
+        from thidua.scoring.selectors import sheet_derived
+
+        for name, value in sheet_derived(self, points).items():
+            setattr(self, name, value)
 
 
 class CrossCheckAssignment(TenantModel):

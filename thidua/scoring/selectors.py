@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from thidua.accounts.models import Role
 from thidua.core.access import PERMISSIONS, scope_of, scoped
@@ -27,6 +26,7 @@ from thidua.scoring.models import (
     ScoreEvidence,
     ScoreSheet,
     ScoringRound,
+    SetState,
     SheetEvent,
     SheetState,
 )
@@ -269,7 +269,23 @@ def sheet_rows(sheet: ScoreSheet) -> SheetView:
 sheet_form_rows = sheet_rows
 
 
-# ---------------------------------------------------------------- ranking
+# ---------------------------------------------------------------- compiled criteria, a sheet's sums
+
+
+@dataclass(frozen=True)
+class SetPlan:
+    """A criteria set ready for totals: the core's compiled plan, criterion ids to codes, the
+    scored items and the block's ranking options (tie breakers, bands)."""
+
+    plan: core.CriteriaPlan
+    code_of: dict[int, str]
+    items: tuple[str, ...]  # codes of the scored items, in the order sheet_totals lists missing ones
+    options: dict
+
+
+# Plans of sets in use, by (pk, uid, version): such a set is frozen (no action changes its criteria
+# or options), so a plan compiled once serves every later ranking in this process.
+_FROZEN_PLANS: dict[tuple, SetPlan] = {}
 
 
 def _set_options(criteria_set) -> dict:
@@ -279,51 +295,128 @@ def _set_options(criteria_set) -> dict:
     }
 
 
-# One row per (sheet, kind, bucket): the effective points of the items, each limited to
-# 0 ≤ points ≤ max, how many items have points and how many were outside their range. Plain SQL
-# (CASE, COALESCE) that reads the same on PostgreSQL and SQLite; written by hand because the ORM's
-# per-value converters cost more than the query on a national dataset. The bucket comes first in
-# GROUP BY so that PostgreSQL hashes the groups instead of sorting 1,000,000 rows by sheet.
-_BUCKET_SQL = """
-SELECT sc.sheet_id, c.kind, COALESCE(c.parent_id, sc.criterion_id) AS bucket,
-       SUM(CASE WHEN sc.e < 0 THEN 0 WHEN sc.e > c.max_points THEN c.max_points ELSE sc.e END),
-       COUNT(sc.e),
-       SUM(CASE WHEN sc.e < 0 OR sc.e > c.max_points THEN 1 ELSE 0 END)
-FROM (
-    SELECT s.sheet_id, s.criterion_id, COALESCE(s.final_points, s.cross_points, s.self_points) AS e
-    FROM scoring_score s
-    WHERE s.sheet_id IN (SELECT id FROM scoring_scoresheet WHERE round_id IN ({rounds}))
-) sc
-JOIN scoring_criterion c ON c.id = sc.criterion_id
-GROUP BY COALESCE(c.parent_id, sc.criterion_id), c.kind, sc.sheet_id
-"""
+def set_plans(criteria_sets: Iterable[CriteriaSet]) -> dict[int, SetPlan]:
+    """SetPlan of each set (one query for the criteria of the sets not compiled yet)."""
+    result: dict[int, SetPlan] = {}
+    todo: list[CriteriaSet] = []
+    for criteria_set in criteria_sets:
+        cached = _FROZEN_PLANS.get((criteria_set.pk, criteria_set.uid, criteria_set.version))
+        if cached is not None and criteria_set.state == SetState.IN_USE:
+            result[criteria_set.pk] = cached
+        else:
+            todo.append(criteria_set)
+    if not todo:
+        return result
+    criteria_by_set: dict[int, list[Criterion]] = defaultdict(list)
+    for c in Criterion.objects.filter(criteria_set_id__in=[s.pk for s in todo]).order_by("position", "pk"):
+        criteria_by_set[c.criteria_set_id].append(c)
+    for criteria_set in todo:
+        criteria = criteria_by_set[criteria_set.pk]
+        plan = core.compile_criteria(criterion_specs(criteria))
+        made = SetPlan(
+            plan=plan, code_of={c.pk: c.code for c in criteria},
+            items=tuple(step[1] for step in plan.steps if step[0] == "I"), options=_set_options(criteria_set),
+        )
+        if criteria_set.state == SetState.IN_USE:
+            if len(_FROZEN_PLANS) >= 256:
+                _FROZEN_PLANS.clear()
+            _FROZEN_PLANS[(criteria_set.pk, criteria_set.uid, criteria_set.version)] = made
+        result[criteria_set.pk] = made
+    return result
 
 
-def _sum_converter():
-    """PostgreSQL hands back numeric sums as Decimal; SQLite as float or int (2 decimals)."""
-    if connection.vendor == "postgresql":
-        return lambda value: value
-    cent = Decimal("0.01")
-    return lambda value: value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(cent)
+_SLOT = {"SCORE": 0, "BONUS": 1, "DEDUCTION": 2}
 
 
-def _add_buckets(cursor, code_of, slot, buckets, filled, odd, to_decimal) -> None:
-    zero = Decimal(0)
-    while True:
-        chunk = cursor.fetchmany(20000)
-        if not chunk:
-            return
-        for sheet_id, kind, bucket, points, count, flagged in chunk:
-            if kind not in slot:
-                continue
-            parts = buckets[sheet_id].get(code_of[bucket])
-            if parts is None:
-                parts = buckets[sheet_id][code_of[bucket]] = [zero, zero, zero]
-            if points is not None:
-                parts[slot[kind]] += to_decimal(points)
-            filled[sheet_id] += count
-            if flagged:
-                odd.add(sheet_id)
+def sheet_sums(set_plan: SetPlan, points: Mapping[str, Decimal | None]) -> tuple[dict[str, list[int]], list[str], int, bool]:
+    """(bucket sums, missing items, filled items, needs exact) of a sheet from its effective
+    points by code.
+
+    The bucket sums are what thidua.rules.scoring.totals_from_buckets reads, in hundredths of a
+    point (integers: exact, and cheap to read back): for each bucket (an item's group, or the
+    item itself at top level) the criteria, bonus and deduction points of its items; with the
+    missing items they give exactly sheet_totals. A sheet needs the item-by-item path
+    (sheet_totals) when a value is below 0 or above its max, or points were entered on a group:
+    those carry notes that only sheet_totals writes."""
+    plan = set_plan.plan
+    kinds, bucket_of, max_of = plan.kinds, plan.bucket_of, plan.max_of
+    buckets: dict[str, list[int]] = {}
+    filled = 0
+    exact = False
+    for code, value in points.items():
+        if value is None:
+            continue
+        slot = _SLOT.get(kinds.get(code))
+        if slot is None:  # a group (or a code of another set)
+            exact = True
+            continue
+        filled += 1
+        maximum, bucket = max_of[code], bucket_of.get(code)
+        hundredths = value * 100
+        if value < 0 or (maximum is not None and value > maximum) or hundredths != int(hundredths) or bucket is None:
+            exact = True
+            continue
+        parts = buckets.get(bucket)
+        if parts is None:
+            parts = buckets[bucket] = [0, 0, 0]
+        parts[slot] += int(hundredths)
+    missing = [code for code in set_plan.items if points.get(code) is None]
+    return buckets, missing, filled, exact
+
+
+class _Hundredths(dict):
+    """Hundredths of a point -> Decimal points (1250 -> 12.50), each distinct value made once."""
+
+    def __missing__(self, cents: int) -> Decimal:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[cents] = Decimal(cents).scaleb(-2)
+        return value
+
+
+_POINTS = _Hundredths()
+
+
+def buckets_from_sums(sums: Mapping[str, Sequence[int]]) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Stored bucket sums (hundredths) as the Decimals thidua.rules.scoring.totals_from_buckets reads."""
+    points = _POINTS
+    return {code: (points[s], points[b], points[d]) for code, (s, b, d) in sums.items()}
+
+
+def derived_values(set_plan: SetPlan, points: Mapping[str, Decimal | None]) -> dict:
+    """The derived fields of a sheet (ScoreSheet.derived_fields) from its effective points by code."""
+    buckets, missing, filled, exact = sheet_sums(set_plan, points)
+    if not filled:
+        total = None  # nothing entered yet: no tentative total
+    elif exact:
+        total = core.sheet_totals(set_plan.plan, {c: v for c, v in points.items() if v is not None}).total
+    else:
+        total = core.totals_from_buckets(set_plan.plan, buckets_from_sums(buckets), missing=missing).total
+    return {"total_points": total, "bucket_sums": buckets, "missing_items": missing, "filled_items": filled, "needs_exact": exact}
+
+
+def effective_points_by_code(set_plan: SetPlan, rows: Iterable[tuple]) -> dict[str, Decimal]:
+    """{code: effective points} from (criterion_id, self, cross, final) rows of one sheet."""
+    code_of = set_plan.code_of
+    points: dict[str, Decimal] = {}
+    for criterion_id, own, cross, final in rows:
+        value = final if final is not None else cross if cross is not None else own
+        if value is not None and criterion_id in code_of:
+            points[code_of[criterion_id]] = value
+    return points
+
+
+def sheet_derived(sheet: ScoreSheet, points: Mapping[str, Decimal | None] | None = None) -> dict:
+    """ScoreSheet.refresh_derived(): the derived fields from the sheet's Score rows (or `points`)."""
+    set_plan = set_plans([sheet.round.criteria_set])[sheet.round.criteria_set_id]
+    if points is None:
+        points = effective_points_by_code(
+            set_plan, Score.objects.filter(sheet=sheet).values_list("criterion_id", "self_points", "cross_points", "final_points")
+        )
+    return derived_values(set_plan, points)
+
+
+# ---------------------------------------------------------------- ranking
 
 
 def round_rankings(rounds: Iterable[ScoringRound]) -> dict[int, core.Ranking]:
@@ -333,11 +426,12 @@ def round_rankings(rounds: Iterable[ScoringRound]) -> dict[int, core.Ranking]:
     its sheet is submitted; a draft sheet, a sheet left out at publication (with its reason) and a
     member without a sheet are listed unranked with the reason.
 
-    The database adds the points up: one GROUP BY (sheet, bucket, kind) of the effective points,
-    each limited to 0 ≤ points ≤ max, so Python handles about a dozen sums per sheet instead of a
-    hundred rows; group caps, bonus/deduction, the clamp, ties, bands and quota stay in the pure
-    core (thidua.rules.scoring.totals_from_buckets). A sheet with an empty, negative or over-max
-    value is recomputed item by item (sheet_totals) so that its notes are exactly the core's.
+    Sheets are read, not score rows: each sheet carries the sums of its effective points by
+    criteria group (ScoreSheet.bucket_sums, refreshed with the scores), from which the pure core
+    applies group caps, bonus/deduction, the clamp at 0, ties, bands and quota
+    (thidua.rules.scoring.totals_from_buckets, rank). A sheet whose sums cannot give the exact
+    notes (a value outside its range, sums not computed) is recomputed item by item from its
+    score rows (sheet_totals).
     """
     from thidua.blocs.models import Membership
 
@@ -345,75 +439,57 @@ def round_rankings(rounds: Iterable[ScoringRound]) -> dict[int, core.Ranking]:
     if not rounds:
         return {}
     round_ids = [r.pk for r in rounds]
-    set_ids = {r.criteria_set_id for r in rounds}
-    sets = CriteriaSet.objects.in_bulk(set_ids)
-    criteria_by_set: dict[int, list[Criterion]] = defaultdict(list)
-    for c in Criterion.objects.filter(criteria_set_id__in=set_ids).order_by("position", "pk"):
-        criteria_by_set[c.criteria_set_id].append(c)
-    code_of = {c.pk: c.code for cs in criteria_by_set.values() for c in cs}
-    plan_of = {set_id: core.compile_criteria(criterion_specs(cs)) for set_id, cs in criteria_by_set.items()}
-    items_of = {set_id: sum(1 for c in cs if c.kind != CriterionKind.GROUP) for set_id, cs in criteria_by_set.items()}
+    sets = CriteriaSet.objects.in_bulk({r.criteria_set_id for r in rounds})
+    plans = set_plans(sets.values())
     sheets = list(
-        ScoreSheet.objects.filter(round_id__in=round_ids).values_list("pk", "round_id", "unit_id", "unit__uid", "unit__name", "state", "unranked_reason")
-    )
-    members = list(
-        Membership.objects.filter(bloc_year_id__in={r.bloc_year_id for r in rounds}, left_on__isnull=True).values_list(
-            "bloc_year_id", "unit_id", "unit__uid", "unit__name"
+        ScoreSheet.objects.filter(round_id__in=round_ids).values_list(
+            "pk", "round_id", "unit_id", "unit__uid", "unit__name", "state", "unranked_reason", "bucket_sums", "missing_items",
+            "needs_exact",
         )
     )
-    slot = {"SCORE": 0, "BONUS": 1, "DEDUCTION": 2}
-    buckets: dict[int, dict[str, list]] = defaultdict(dict)
-    filled: dict[int, int] = defaultdict(int)
-    odd: set[int] = set()
-    to_decimal = _sum_converter()
-    with connection.cursor() as cursor:
-        for start in range(0, len(round_ids), 900):  # SQLite limits the number of parameters
-            part = round_ids[start:start + 900]
-            cursor.execute(_BUCKET_SQL.format(rounds=", ".join(["%s"] * len(part))), part)
-            _add_buckets(cursor, code_of, slot, buckets, filled, odd, to_decimal)
+    # Members of the block year without a sheet in its round (usually none).
+    no_sheet = list(
+        Membership.objects.filter(bloc_year_id__in={r.bloc_year_id for r in rounds}, left_on__isnull=True)
+        .exclude(Exists(ScoreSheet.objects.filter(round__bloc_year_id=OuterRef("bloc_year_id"), unit_id=OuterRef("unit_id"))))
+        .values_list("bloc_year_id", "unit_id", "unit__uid", "unit__name")
+    )
     set_of_round = {r.pk: r.criteria_set_id for r in rounds}
-    rankable = {pk for pk, _, _, _, _, state, unranked_reason in sheets if state in RANKED_STATES and not unranked_reason}
-    for pk, round_id, *_ in sheets:
-        if filled[pk] != items_of.get(set_of_round[round_id], 0):
-            odd.add(pk)
-    odd &= rankable
-    exact: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    odd_ids = sorted(odd)
-    for start in range(0, len(odd_ids), 5000):
-        exact_rows = Score.objects.filter(sheet_id__in=odd_ids[start:start + 5000]).values_list(
+    exact_ids = sorted(
+        pk for pk, _, _, _, _, state, unranked_reason, sums, _, needs_exact in sheets
+        if state in RANKED_STATES and not unranked_reason and (needs_exact or sums is None)
+    )
+    exact_rows: dict[int, list[tuple]] = defaultdict(list)
+    for start in range(0, len(exact_ids), 5000):
+        rows = Score.objects.filter(sheet_id__in=exact_ids[start:start + 5000]).values_list(
             "sheet_id", "criterion_id", "self_points", "cross_points", "final_points"
         )
-        for sheet_id, criterion_id, own, cross, final in exact_rows.iterator(chunk_size=20000):
-            value = final if final is not None else cross if cross is not None else own
-            if value is not None and criterion_id in code_of:
-                exact[sheet_id][code_of[criterion_id]] = value
-    sheets_by_round: dict[int, list] = defaultdict(list)
-    for row in sheets:
-        sheets_by_round[row[1]].append(row)
-    members_by_year: dict[int, list] = defaultdict(list)
-    for row in members:
-        members_by_year[row[0]].append(row)
-    result: dict[int, core.Ranking] = {}
-    for round_ in rounds:
-        set_id = round_.criteria_set_id
-        plan = plan_of.get(set_id) or core.compile_criteria([])
-        inputs: dict[int, core.RankInput] = {}
-        for pk, _, unit_id, unit_uid, unit_name, state, unranked_reason in sheets_by_round[round_.pk]:
-            if unranked_reason:
-                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, None, f"Không xếp hạng: {unranked_reason}")
-            elif state not in RANKED_STATES:
-                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, None, DRAFT_REASON)
-            elif pk in odd:
-                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, core.sheet_totals(plan, exact.get(pk, {})))
-            else:
-                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, core.totals_from_buckets(plan, buckets.get(pk, {})))
-        for _, unit_id, unit_uid, unit_name in members_by_year[round_.bloc_year_id]:
-            if unit_id not in inputs:
-                inputs[unit_id] = core.RankInput(str(unit_uid), unit_name, None, core.NO_SHEET_REASON)
-        result[round_.pk] = core.rank(
-            list(inputs.values()), quota=round_.quota, label_sort_key=sort_key, **_set_options(sets[set_id])
+        for sheet_id, *row in rows.iterator(chunk_size=20000):
+            exact_rows[sheet_id].append(row)
+    exact_ids = set(exact_ids)
+
+    inputs_by_round: dict[int, dict[int, core.RankInput]] = defaultdict(dict)
+    totals_from_buckets, sheet_totals, RankInput = core.totals_from_buckets, core.sheet_totals, core.RankInput
+    for pk, round_id, unit_id, unit_uid, unit_name, state, unranked_reason, sums, missing, _ in sheets:
+        set_plan = plans[set_of_round[round_id]]
+        if unranked_reason:
+            row = RankInput(str(unit_uid), unit_name, None, f"Không xếp hạng: {unranked_reason}")
+        elif state not in RANKED_STATES:
+            row = RankInput(str(unit_uid), unit_name, None, DRAFT_REASON)
+        elif pk in exact_ids:
+            row = RankInput(str(unit_uid), unit_name, sheet_totals(set_plan.plan, effective_points_by_code(set_plan, exact_rows.get(pk, ()))))
+        else:
+            row = RankInput(str(unit_uid), unit_name, totals_from_buckets(set_plan.plan, buckets_from_sums(sums), missing=missing))
+        inputs_by_round[round_id][unit_id] = row
+    round_of_year = {r.bloc_year_id: r.pk for r in rounds}
+    for bloc_year_id, unit_id, unit_uid, unit_name in no_sheet:
+        inputs_by_round[round_of_year[bloc_year_id]].setdefault(unit_id, RankInput(str(unit_uid), unit_name, None, core.NO_SHEET_REASON))
+    return {
+        round_.pk: core.rank(
+            list(inputs_by_round[round_.pk].values()), quota=round_.quota, label_sort_key=sort_key,
+            **plans[round_.criteria_set_id].options,
         )
-    return result
+        for round_ in rounds
+    }
 
 
 def round_ranking(round_: ScoringRound) -> core.Ranking:
