@@ -168,7 +168,11 @@ def test_demo_accounts_see_what_their_role_allows(demo_loaded, client):
     quangninh = User.objects.get(username="quangninh")
     assert set(scoped(quangninh, Unit).values_list("name", flat=True)) == set(QUANG_NINH_GENERAL_BLOCK)
     officer = User.objects.get(username="tuyengiao-ag")
-    assert list(scoped(officer, Unit).values_list("name", flat=True)) == ["Ban Tuyên giáo và Dân vận Tỉnh ủy"]
+    # The merged unit's officer reads its two predecessors' records and edits only the merged unit.
+    assert set(scoped(officer, Unit).values_list("name", flat=True)) == {
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Ban Dân vận Tỉnh ủy",
+    }
+    assert list(scoped(officer, Unit, "person.edit").values_list("name", flat=True)) == ["Ban Tuyên giáo và Dân vận Tỉnh ủy"]
     hungyen = User.objects.get(username="hungyen")
     assert scoped(hungyen, Person).filter(province__code="34").count() == 289
     viewer = User.objects.get(username="xem-laichau")
