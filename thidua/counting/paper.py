@@ -17,15 +17,11 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
-from thidua.documents.docx import _grid_borders, _hide_borders, _paragraph, _set_run_font, _set_widths, _short_rule
+from thidua.documents.docx import _grid_borders, _hide_borders, _paragraph, _set_run_font, _set_widths, _short_rule, new_document
 from thidua.documents.layout import (
     DocumentSpec,
     Heading,
@@ -167,25 +163,7 @@ def render_ballots(sheet: BallotSheet) -> bytes:
     if sheet.first_number < 1 or sheet.last_number < sheet.first_number:
         raise ValueError("ballot numbers")
     layout = sheet.layout
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = layout.font_name
-    style.font.size = Pt(layout.body_pt)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(slot), layout.font_name)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width = Mm(layout.page_width_mm)
-    section.page_height = Mm(layout.page_height_mm)
-    section.top_margin = Mm(layout.margin_top_mm)
-    section.bottom_margin = Mm(layout.margin_bottom_mm)
-    section.left_margin = Mm(layout.margin_left_mm)
-    section.right_margin = Mm(layout.margin_right_mm)
+    document = new_document(layout)
     body = document.element.body
     first = body[0]
     if first.tag == qn("w:p"):

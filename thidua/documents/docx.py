@@ -273,8 +273,8 @@ def _closing(document, spec: DocumentSpec) -> None:
             _paragraph(right, layout, signature.name, layout.signer_pt, bold=True)
 
 
-def render_docx(spec: DocumentSpec) -> bytes:
-    layout = spec.layout
+def new_document(layout):
+    """An empty A4 document with the layout's font (every script slot), size and margins."""
     document = Document()
     style = document.styles["Normal"]
     style.font.name = layout.font_name
@@ -294,7 +294,13 @@ def render_docx(spec: DocumentSpec) -> bytes:
     section.bottom_margin = Mm(layout.margin_bottom_mm)
     section.left_margin = Mm(layout.margin_left_mm)
     section.right_margin = Mm(layout.margin_right_mm)
-    _page_number_header(section, layout)
+    return document
+
+
+def render_docx(spec: DocumentSpec) -> bytes:
+    layout = spec.layout
+    document = new_document(layout)
+    _page_number_header(document.sections[0], layout)
     # python-docx starts with one empty paragraph; the heading table goes before it.
     _heading_block(document, spec)
     _paragraph(document, layout, "", 6)

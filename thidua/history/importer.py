@@ -33,15 +33,13 @@ from thidua.org.importer import (
     Column,
     ImportIssue,
     ImportRejected,
-    _check_container,
     _Collector,
     _name_key,
     _parse_row,
-    _sheet_rows,
+    read_sheets,
 )
 from thidua.org.models import Person, Unit
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES, AWARD_SUBJECTS, COLLECTIVE, EMULATION_TITLES, INDIVIDUAL, RATING_NAMES, RATINGS
-from thidua.rules.text import fold
 
 __all__ = ["ImportRejected", "MAX_ROWS", "import_history", "build_template", "HistoryImportForm"]
 
@@ -107,45 +105,8 @@ class HistoryImportResult:
 
 
 def read_workbook(fileobj: BinaryIO, size: int | None = None):
-    from openpyxl import load_workbook
-
-    if size is None:
-        fileobj.seek(0, io.SEEK_END)
-        size = fileobj.tell()
-        fileobj.seek(0)
-    issues = _check_container(fileobj, size)
-    if issues:
-        return {}, issues
-    try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — openpyxl raises many kinds on damaged files
-        return {}, [ImportIssue("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")]
-    result = {HISTORY_SHEET: [], RATING_SHEET: []}
-    found, budget = False, MAX_ROWS
-    try:
-        wanted = {fold(name): name for name in SHEETS}
-        for title in workbook.sheetnames:
-            name = wanted.get(fold(title))
-            if name is None:
-                continue
-            found = True
-            sheet = workbook[title]
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()
-            rows, sheet_issues, budget = _sheet_rows(sheet, SHEETS[name], name, budget)
-            if sheet_issues:
-                return {}, sheet_issues
-            result[name] = rows
-    except Exception:  # noqa: BLE001
-        return {}, [ImportIssue("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")]
-    finally:
-        workbook.close()
-    if not found:
-        return {}, [ImportIssue(f"Tệp không đúng mẫu: không có trang “{HISTORY_SHEET}” hoặc “{RATING_SHEET}”. "
-                                "Hãy tải tệp mẫu và điền dữ liệu vào đó.")]
-    if not result[HISTORY_SHEET] and not result[RATING_SHEET]:
-        return {}, [ImportIssue("Tệp không có dòng dữ liệu nào (chỉ có dòng tiêu đề). Hãy điền dữ liệu từ dòng thứ 2.")]
-    return result, []
+    """Read the history and task-rating sheets (the registry import's reader and file guards)."""
+    return read_sheets(fileobj, size, SHEETS)
 
 
 # --------------------------------------------------------------------------- validation

@@ -242,8 +242,10 @@ def _sheet_rows(sheet, columns: tuple[Column, ...], sheet_name: str, budget: int
     return rows, [], budget
 
 
-def read_workbook(fileobj: BinaryIO, size: int | None = None) -> tuple[dict[str, list[Row]], list[ImportIssue]]:
-    """Read the two data sheets of an uploaded workbook. Returns ({sheet: rows}, file issues)."""
+def read_sheets(fileobj: BinaryIO, size: int | None, sheets: dict) -> tuple[dict[str, list[Row]], list[ImportIssue]]:
+    """Read the data sheets named in `sheets` ({sheet name: columns}) of an uploaded workbook, after
+    the container checks (size, real .xlsx, zip bomb). Returns ({sheet: rows}, file issues); a sheet
+    missing from the file gives no rows. Shared by every Excel import."""
     from openpyxl import load_workbook
 
     if size is None:
@@ -257,11 +259,11 @@ def read_workbook(fileobj: BinaryIO, size: int | None = None) -> tuple[dict[str,
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on damaged files  # noqa: BLE001
         return {}, [ImportIssue("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")]
-    result: dict[str, list[Row]] = {UNIT_SHEET: [], PERSON_SHEET: []}
+    result: dict[str, list[Row]] = {name: [] for name in sheets}
     found = False
     budget = MAX_ROWS
     try:
-        wanted = {fold(name): name for name in SHEETS}
+        wanted = {fold(name): name for name in sheets}
         for sheet_title in workbook.sheetnames:
             name = wanted.get(fold(sheet_title))
             if name is None:
@@ -271,7 +273,7 @@ def read_workbook(fileobj: BinaryIO, size: int | None = None) -> tuple[dict[str,
             if hasattr(sheet, "reset_dimensions"):
                 # Some programs write a wrong size into the file; read what is really there.
                 sheet.reset_dimensions()
-            rows, sheet_issues, budget = _sheet_rows(sheet, SHEETS[name], name, budget)
+            rows, sheet_issues, budget = _sheet_rows(sheet, sheets[name], name, budget)
             if sheet_issues:
                 return {}, sheet_issues
             result[name] = rows
@@ -279,12 +281,17 @@ def read_workbook(fileobj: BinaryIO, size: int | None = None) -> tuple[dict[str,
         return {}, [ImportIssue("Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx.")]
     finally:
         workbook.close()
+    names = " hoặc ".join(f"“{name}”" for name in sheets)
     if not found:
-        return {}, [ImportIssue(f"Tệp không đúng mẫu: không có trang “{UNIT_SHEET}” hoặc “{PERSON_SHEET}”. "
-                                "Hãy tải tệp mẫu và điền dữ liệu vào đó.")]
-    if not result[UNIT_SHEET] and not result[PERSON_SHEET]:
+        return {}, [ImportIssue(f"Tệp không đúng mẫu: không có trang {names}. Hãy tải tệp mẫu và điền dữ liệu vào đó.")]
+    if not any(result.values()):
         return {}, [ImportIssue("Tệp không có dòng dữ liệu nào (chỉ có dòng tiêu đề). Hãy điền dữ liệu từ dòng thứ 2.")]
     return result, []
+
+
+def read_workbook(fileobj: BinaryIO, size: int | None = None) -> tuple[dict[str, list[Row]], list[ImportIssue]]:
+    """Read the two data sheets (units, people) of an uploaded registry workbook."""
+    return read_sheets(fileobj, size, SHEETS)
 
 
 # --------------------------------------------------------------------------- cell parsing
