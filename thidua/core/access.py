@@ -60,8 +60,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalogue.edit": PROVINCE_MANAGERS,
     "history.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER},
     "proposal.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER, Role.UNIT_LEADER, Role.BLOCK_HEAD},
-    "proposal.review": PROVINCE_MANAGERS | {Role.APPRAISAL_BOARD},
-    "decision.issue": PROVINCE_MANAGERS,
+    # A unit leader reviews and decides only its own unit's dossiers within its authority (checked in the action).
+    "proposal.review": PROVINCE_MANAGERS | {Role.APPRAISAL_BOARD, Role.UNIT_LEADER},
+    "decision.issue": PROVINCE_MANAGERS | {Role.UNIT_LEADER},
     # Things every signed-in user may do to themselves (own API tokens, own password).
     "self.manage": ALL_ROLES,
 }

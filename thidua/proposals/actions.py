@@ -49,6 +49,7 @@ from thidua.rules.proposals import (
     REASON_REQUIRED,
     MoneyLine,
     decision_money,
+    unit_head_refusal,
     proposal_next,
 )
 from thidua.rules.workflows import TransitionRefused
@@ -72,11 +73,50 @@ def _ensure_proposer(actor, proposal: Proposal) -> None:
         ensure(actor, "proposal.edit", unit=proposal.proposer_unit)
 
 
+def unit_authority_refusal(proposal: Proposal, awards=None) -> str | None:
+    """Why the proposing unit's head may not receive, appraise and decide this dossier (None: may).
+
+    Only a unit's own dossier at unit level, every award within the unit head's authority
+    (thidua.rules.proposals.UNIT_HEAD_AWARDS), is handled inside the unit.
+    """
+    if not proposal.proposer_unit_id:
+        return "Hồ sơ của khối do cấp tỉnh tiếp nhận và quyết định, không do thủ trưởng đơn vị quyết định."
+    if awards is None:
+        awards = list(proposal.items.values_list("award", flat=True))
+    return unit_head_refusal(proposal.level, awards)
+
+
+def _ensure_authority(actor, proposal: Proposal, permission: str, awards=None) -> None:
+    """The province decides every dossier; the proposing unit's leader only those within its authority.
+
+    A unit leader on another unit is refused (NotPermitted); on its own unit, a dossier outside its
+    authority is refused with the reason and the citation.
+    """
+    try:
+        ensure(actor, permission, province=proposal.province_id)
+        return
+    except NotPermitted:
+        if proposal.proposer_unit_id is None:
+            raise
+    ensure(actor, permission, unit=proposal.proposer_unit)
+    refusal = unit_authority_refusal(proposal, awards)
+    if refusal:
+        raise NotPermitted(refusal)
+
+
 def _ensure_role(actor, proposal: Proposal, role: str) -> None:
     if role == "proposer":
         _ensure_proposer(actor, proposal)
     else:
-        ensure(actor, ROLE_PERMISSION[role], province=proposal.province_id)
+        _ensure_authority(actor, proposal, ROLE_PERMISSION[role])
+
+
+def _holds_province(actor, proposal: Proposal, permission: str) -> bool:
+    try:
+        ensure(actor, permission, province=proposal.province_id)
+    except NotPermitted:
+        return False
+    return True
 
 
 def _roles_for(actor, proposal: Proposal, candidates) -> set[str]:
@@ -151,6 +191,85 @@ def do_create_proposal(*, actor, data: dict[str, Any], proposer_unit: Unit | Non
 
 
 @transaction.atomic
+def do_create_proposal_from_poll(*, actor, poll) -> Proposal:
+    """A draft dossier from a council's or block's vote: one item per selected candidate, for the
+    poll's award and year, the council vote filled from the poll (members = electorate, present,
+    yes), linked back to the poll.
+
+    The proposer is the council's unit, or the block (with the meeting the poll was held in).
+    Refused, nothing written: an open poll, a poll without its result, a poll that is not about
+    an award, a selected candidate who is not a person or unit of the registry.
+    """
+    from thidua.voting.models import PollState, Subject
+
+    bloc_year = poll.meeting.bloc_year if poll.meeting_id else None
+    proposer_unit = poll.council.unit if poll.council_id and not poll.meeting_id else None
+    if bloc_year is not None:
+        ensure(actor, "proposal.edit", province=bloc_year.province_id, bloc=bloc_year.bloc_id)
+    elif proposer_unit is not None:
+        ensure(actor, "proposal.edit", unit=proposer_unit)
+    else:
+        ensure(actor, "proposal.edit", province=poll.province_id)
+        raise ActionError("Hội đồng này không thuộc một đơn vị hay một khối: không có ai đứng tên đề nghị. Hãy lập hồ sơ đề nghị từ đơn vị hoặc khối.")
+    if poll.subject != Subject.AWARD or poll.award_code not in AWARD_NAMES or not poll.award_year:
+        raise ActionError("Cuộc bỏ phiếu này không bình xét một danh hiệu, hình thức khen thưởng của năm nào, nên không lập hồ sơ đề nghị được.")
+    if poll.state in (PollState.DRAFT, PollState.OPEN):
+        raise ActionError("Cuộc bỏ phiếu chưa kết thúc: hãy đóng bỏ phiếu và có kết quả trước khi lập hồ sơ đề nghị.")
+    result = poll.result or {}
+    if poll.state != PollState.RESULT or not result.get("results"):
+        raise ActionError("Cuộc bỏ phiếu chưa có kết quả kiểm phiếu, nên chưa lập hồ sơ đề nghị được.")
+    if result.get("needs_chair_choice"):
+        raise ActionError("Còn trường hợp bằng phiếu chờ Chủ tịch hội đồng quyết định.")
+    selected = {str(r["id"]): r for r in result["results"] if r.get("selected")}
+    if not selected:
+        raise ActionError("Không có người, đơn vị nào được chọn trong cuộc bỏ phiếu này.")
+    live = poll.award_proposals.exclude(state="REJECTED").first()
+    if live is not None:
+        raise ActionError(f"Đã lập hồ sơ đề nghị “{live.title}” từ cuộc bỏ phiếu này.")
+    candidates = [c for c in poll.candidates.select_related("person__unit", "unit").order_by("position", "pk") if str(c.pk) in selected]
+    loose = [c.label for c in candidates if not c.person_id and not c.unit_id]
+    if loose:
+        raise ActionError("Chưa lập được hồ sơ: " + ", ".join(f"“{name}”" for name in loose)
+                          + " chưa gắn với một cá nhân hoặc đơn vị trong danh mục, nên không ghi vào hồ sơ thành tích được.")
+    request = result.get("request") or {}
+    members = poll.electorate_size or request.get("council_size")
+    present = request.get("present")
+    if not members or present is None:
+        raise ActionError("Kết quả bỏ phiếu thiếu tổng số thành viên hoặc số người dự họp.")
+    award, year = poll.award_code, poll.award_year
+    within_unit = proposer_unit is not None and unit_head_refusal("UNIT", [award]) is None
+    proposal = Proposal(
+        province_id=poll.province_id, proposer_unit=proposer_unit, bloc_year=bloc_year, meeting=poll.meeting if bloc_year else None, poll=poll,
+        year=year, level="UNIT" if within_unit else "PROVINCE",
+        title=f"Đề nghị {AWARD_NAMES[award]} năm {year}"[:300],
+        reasons=f"Theo kết quả bỏ phiếu “{poll.title}” ngày {poll.held_on:%d/%m/%Y}.",
+    )
+    if not within_unit:
+        proposal.receiving_body = Province.objects.get(pk=poll.province_id).tdkt_body_name
+    _check_proposal_fields(proposal)
+    proposal.save()
+    units = [proposer_unit.pk] if proposer_unit is not None else list(
+        bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True).distinct()
+    )
+    ProposalAudience.objects.bulk_create([ProposalAudience(province_id=proposal.province_id, proposal=proposal, unit_id=u) for u in units])
+    items = []
+    for candidate in candidates:
+        person, unit = candidate.person, (None if candidate.person_id else candidate.unit)
+        _check_subject(proposal, person, unit, award)
+        row = selected[str(candidate.pk)]
+        items.append(ProposalItem(
+            province_id=proposal.province_id, proposal=proposal, person=person, unit=unit, award=award,
+            vote_members_total=members, vote_present=min(int(present), members), vote_yes=int(row["yes"]), vote_held_on=poll.held_on,
+        ))
+    ProposalItem.objects.bulk_create(items)
+    _run_checks(proposal)
+    _event(proposal, actor, "create", "", "DRAFT", f"Từ kết quả bỏ phiếu “{poll.title}”")
+    record(actor=actor, action="proposals.proposal.create_from_poll", obj=proposal,
+           changes={**diff({}, snapshot(proposal)), "items": [None, len(items)]}, note=str(poll))
+    return proposal
+
+
+@transaction.atomic
 def do_update_proposal(*, actor, proposal: Proposal, data: dict[str, Any], expected_version: int) -> Proposal:
     _ensure_proposer(actor, proposal)
     _editable(proposal)
@@ -216,6 +335,54 @@ def do_add_item(*, actor, proposal: Proposal, data: dict[str, Any]) -> ProposalI
     return item
 
 
+MAX_BATCH_ITEMS = 5000
+
+
+def proposable_people(proposal: Proposal):
+    """The people a unit's dossier may name: staff of the proposing unit and of its direct sub-units."""
+    from django.db.models import Q
+
+    unit_id = proposal.proposer_unit_id
+    return Person.objects.filter(Q(unit_id=unit_id) | Q(unit__parent_id=unit_id), unit__ended_on__isnull=True)
+
+
+@transaction.atomic
+def do_add_eligible_people(*, actor, proposal: Proposal, award: str) -> list[ProposalItem]:
+    """Add at once every staff member of the proposing unit who is eligible for ``award`` in the
+    dossier's year (the batch eligibility of thidua.history.batch), skipping those already named.
+
+    For a unit's year-end bình xét (Lao động tiên tiến, Chiến sĩ thi đua cơ sở…) whose list can run
+    to hundreds of people. Each added item is then checked as one added by hand.
+    """
+    _ensure_proposer(actor, proposal)
+    _editable(proposal)
+    if not proposal.proposer_unit_id:
+        raise ActionError("Chỉ hồ sơ của một đơn vị mới thêm được toàn bộ cán bộ đủ điều kiện.")
+    if award not in AWARD_NAMES:
+        raise ActionError("Danh hiệu, hình thức khen thưởng không hợp lệ.", field="award")
+    if "individual" not in AWARD_SUBJECTS[award]:
+        raise ActionError(f"{AWARD_NAMES[award]} không dành cho cá nhân.", field="award")
+    from thidua.history.batch import evaluate_people
+
+    people = proposable_people(proposal)
+    rows = evaluate_people(people, proposal.year, awards=[award], on=_evaluation_date(proposal))
+    eligible = {row.pk for row in rows if row.outcomes.get(award) == "ELIGIBLE"}
+    already = set(proposal.items.filter(award=award, person__isnull=False).values_list("person_id", flat=True))
+    new_ids = sorted(eligible - already)
+    if not new_ids:
+        raise ActionError(f"Không có thêm cán bộ nào của {proposal.proposer_unit.name} đủ điều kiện {AWARD_NAMES[award]} năm {proposal.year}.", field="award")
+    if len(new_ids) + proposal.items.count() > MAX_BATCH_ITEMS:
+        raise ActionError(f"Một hồ sơ có tối đa {MAX_BATCH_ITEMS} trường hợp.", field="award")
+    ProposalItem.objects.bulk_create([
+        ProposalItem(province_id=proposal.province_id, proposal=proposal, person_id=pid, award=award) for pid in new_ids
+    ])
+    _run_checks(proposal)
+    added = list(proposal.items.filter(award=award, person_id__in=new_ids).select_related("person"))
+    record(actor=actor, action="proposals.item.add_batch", obj=proposal,
+           changes={"items": [None, f"{len(added)} người — {AWARD_NAMES[award]}"]})
+    return added
+
+
 @transaction.atomic
 def do_update_item(*, actor, item: ProposalItem, data: dict[str, Any], expected_version: int) -> ProposalItem:
     """Edit an item's achievements and qualitative confirmations (while the dossier is editable)."""
@@ -258,7 +425,7 @@ def do_record_vote(
     if proposal.state in EDITABLE_STATES:
         _ensure_proposer(actor, proposal)
     elif proposal.state in ("RECEIVED", "APPRAISING"):
-        ensure(actor, "proposal.review", province=proposal.province_id)
+        _ensure_authority(actor, proposal, "proposal.review")
     else:
         raise ActionError(f"Không ghi kết quả bỏ phiếu khi hồ sơ đang ở trạng thái “{PROPOSAL_STATES[proposal.state]}”.")
     for value, label in ((members_total, "Tổng số thành viên"), (present, "Số thành viên dự họp"), (yes, "Số phiếu đồng ý")):
@@ -391,7 +558,7 @@ def do_transition(*, actor, proposal: Proposal, event: str, expected_version: in
 def do_appraise_item(*, actor, item: ProposalItem, appraisal: str, note: str, expected_version: int) -> ProposalItem:
     """The appraisal's opinion on one subject: đề nghị khen thưởng or không đề nghị (with the reason)."""
     proposal = item.proposal
-    ensure(actor, "proposal.review", province=proposal.province_id)
+    _ensure_authority(actor, proposal, "proposal.review")
     if proposal.state != "APPRAISING":
         raise ActionError("Chỉ ghi kết quả thẩm định khi hồ sơ đang được thẩm định.")
     if appraisal not in (Appraisal.APPROVED, Appraisal.NOT_APPROVED):
@@ -409,10 +576,30 @@ def do_appraise_item(*, actor, item: ProposalItem, appraisal: str, note: str, ex
 
 
 @transaction.atomic
+def do_approve_unblocked(*, actor, proposal: Proposal, expected_version: int) -> int:
+    """The appraisal approves at once every case not yet appraised that has no blocker; returns how many.
+
+    For long lists (a unit's Lao động tiên tiến); cases with a blocker stay to be appraised one by one.
+    """
+    _ensure_authority(actor, proposal, "proposal.review")
+    if proposal.state != "APPRAISING":
+        raise ActionError("Chỉ ghi kết quả thẩm định khi hồ sơ đang được thẩm định.")
+    pending = [i for i in proposal.items.filter(appraisal=Appraisal.PENDING) if not i.blocking()]
+    if not pending:
+        raise ActionError("Không còn trường hợp nào chưa thẩm định mà không có vướng mắc.")
+    _cas_state(proposal, proposal.state, proposal.state, expected_version)
+    ProposalItem.objects.filter(pk__in=[i.pk for i in pending]).update(
+        appraisal=Appraisal.APPROVED, version=F("version") + 1, updated_at=timezone.now()
+    )
+    record(actor=actor, action="proposals.item.approve_batch", obj=proposal, changes={"approved": [None, len(pending)]})
+    return len(pending)
+
+
+@transaction.atomic
 def do_override_hold(*, actor, item: ProposalItem, reason: str, expected_version: int) -> ProposalItem:
     """The decider lets a held case go on (NĐ 152/2025 Điều 4 khoản 4), with the reason on record."""
     proposal = item.proposal
-    ensure(actor, "decision.issue", province=proposal.province_id)
+    _ensure_authority(actor, proposal, "decision.issue")
     reason = (reason or "").strip()
     if not reason:
         raise ActionError("Hãy ghi lý do vẫn xét khen thưởng (ví dụ: đã có kết luận không vi phạm).", field="reason")
@@ -434,7 +621,7 @@ def do_add_attachment(*, actor, proposal: Proposal, upload, kind: str, descripti
     if proposal.state in EDITABLE_STATES:
         _ensure_proposer(actor, proposal)
     else:
-        ensure(actor, "proposal.review", province=proposal.province_id)
+        _ensure_authority(actor, proposal, "proposal.review")
     if proposal.state in ("DECIDED", "REJECTED"):
         raise ActionError("Hồ sơ đã kết thúc, không thêm tệp được nữa.")
     if upload is None:
@@ -556,8 +743,13 @@ def _new_decision(province_id: int, kind: str, data: dict[str, Any], proposal: P
 
 @transaction.atomic
 def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expected_version: int) -> Decision:
-    """Issue the decision of a presented proposal: its recipients are the items the appraisal approved."""
-    ensure(actor, "decision.issue", province=proposal.province_id)
+    """Issue the decision of a presented proposal: its recipients are the items the appraisal approved.
+
+    A unit leader issues the quyết định công nhận of its own unit's dossier within its authority,
+    in the unit's name, at unit level.
+    """
+    _ensure_authority(actor, proposal, "decision.issue")
+    by_unit_head = not _holds_province(actor, proposal, "decision.issue")
     if proposal.state != "PRESENTED":
         raise ActionError(f"Chỉ ban hành quyết định cho hồ sơ đã trình; hồ sơ đang ở trạng thái “{PROPOSAL_STATES[proposal.state]}”.")
     approved = list(proposal.items.filter(appraisal=Appraisal.APPROVED).select_related("person__unit", "unit"))
@@ -566,6 +758,13 @@ def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expect
     kind = data.get("kind") or DecisionKind.INTERNAL
     data = dict(data)
     data["level"] = data.get("level") or proposal.level
+    if by_unit_head:
+        issuer = data.get("issuer_unit")
+        if issuer is not None and getattr(issuer, "pk", issuer) != proposal.proposer_unit_id:
+            raise ActionError(f"Thủ trưởng đơn vị chỉ ban hành quyết định của {proposal.proposer_unit.name}.", field="issuer_unit")
+        if data["level"] != "UNIT":
+            raise ActionError("Thủ trưởng đơn vị chỉ ban hành quyết định cấp cơ sở.", field="level")
+        data["issuer_unit"] = proposal.proposer_unit
     if not data.get("subject"):
         awards = sorted({i.award for i in approved}, key=list(AWARD_NAMES).index)
         data["subject"] = f"Về việc tặng {', '.join(AWARD_NAMES[a] for a in awards)} năm {proposal.year}"

@@ -289,6 +289,13 @@ def _proposal_permission(proposal):
     return "proposal.edit", {"unit": proposal.proposer_unit}
 
 
+def decision_permission(decision):
+    """A unit-level decision issued by a unit is also its leader's to print; any other, the province's."""
+    if decision.level == "UNIT" and decision.issuer_unit_id:
+        return "decision.issue", {"unit": decision.issuer_unit}
+    return "decision.issue", {"province": decision.province_id}
+
+
 def _load_proposal(key: str):
     from thidua.proposals.models import Proposal
 
@@ -323,6 +330,6 @@ register(
     DocumentKind(
         code="AWARD_DECISION", label="Quyết định khen thưởng và danh sách kèm theo", load=_load_decision,
         key_of=lambda decision: str(decision.uid), build=decision_spec,
-        permission=lambda decision: ("decision.issue", {"province": decision.province_id}),
+        permission=lambda decision: decision_permission(decision),
     )
 )

@@ -60,6 +60,17 @@ def _matching_record(recipient, decision):
     return None
 
 
+def _history_actor(actor):
+    """Who history sees as writing the award. The decision's authority, already checked by the
+    calling action, is what enters an award in history: a unit leader issuing its unit's quyết định
+    công nhận does not hold "history.edit", so the write is then the system's on its behalf."""
+    from thidua.core.access import scope_of
+
+    if actor is not None and not scope_of(actor).can("history.edit"):
+        return None
+    return actor
+
+
 def record_award(actor, recipient, decision) -> str:
     """Write one recipient's award into history; returns a reference of the history record ('' if none)."""
     module = _history_actions()
@@ -74,7 +85,7 @@ def record_award(actor, recipient, decision) -> str:
     source = "EXTERNAL" if decision.kind == "EXTERNAL" else "DECISION"
     record = _call(
         module.do_record_award,
-        actor=actor,
+        actor=_history_actor(actor),
         subject=recipient.subject,
         award_code=recipient.award,
         year=recipient.year,

@@ -67,6 +67,10 @@ class Proposal(TenantModel):
     meeting = models.ForeignKey(
         "blocs.Meeting", verbose_name="Hội nghị bình xét của khối", null=True, blank=True, on_delete=models.PROTECT, related_name="award_proposals"
     )
+    # The council's or block's vote this dossier was drawn up from (its selected candidates).
+    poll = models.ForeignKey(
+        "voting.Poll", verbose_name="Cuộc bỏ phiếu bình xét", null=True, blank=True, on_delete=models.PROTECT, related_name="award_proposals"
+    )
     year = models.PositiveSmallIntegerField("Năm thành tích")
     level = models.CharField("Cấp nhận hồ sơ", max_length=10, choices=LEVEL_CHOICES, default="PROVINCE")
     receiving_body = models.CharField("Cơ quan nhận hồ sơ", max_length=200, blank=True)

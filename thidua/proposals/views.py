@@ -36,7 +36,8 @@ from thidua.proposals.forms import (
     VoteForm,
 )
 from thidua.proposals.models import Appraisal, Decision, DecisionKind, Proposal, ProposalAttachment, ProposalItem
-from thidua.rules.proposals import EDITABLE_STATES, PROPOSAL_EVENTS, REASON_REQUIRED, ROLES, allowed_events, vnd
+from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
+from thidua.rules.proposals import EDITABLE_STATES, PROPOSAL_EVENTS, REASON_REQUIRED, ROLES, UNIT_HEAD_AWARDS, allowed_events, vnd
 
 
 def _version(request) -> int:
@@ -105,6 +106,22 @@ def proposal_create(request):
             messages.success(request, "Đã lập hồ sơ đề nghị. Hãy thêm cá nhân, tập thể được đề nghị.")
             return redirect(reverse("proposals:proposal_detail", args=[proposal.uid]))
     return render(request, "proposals/proposal_form.html", {"form": form, "creating": True})
+
+
+@require_POST
+@access("proposal.edit")
+def proposal_from_poll(request, uid):
+    """The button on a poll's page: its selected candidates become a draft award dossier."""
+    from thidua.voting.models import Poll
+
+    poll = get_scoped_or_404(request.user, Poll.objects.select_related("council__unit", "meeting__bloc_year__bloc"), "proposal.edit", uid=uid)
+    try:
+        proposal = actions.do_create_proposal_from_poll(actor=request.user, poll=poll)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("voting:poll_detail", args=[poll.uid]))
+    messages.success(request, f"Đã lập hồ sơ đề nghị từ kết quả bỏ phiếu với {proposal.items.count()} trường hợp được chọn. Hãy kiểm tra rồi gửi.")
+    return redirect(reverse("proposals:proposal_detail", args=[proposal.uid]))
 
 
 @access("proposal.edit")
@@ -180,6 +197,10 @@ def proposal_detail(request, uid):
         "decisions": proposal.decisions.all(),
         "confirmation_labels": CONFIRMATION_LABELS,
         "blocked_count": sum(1 for i in items if i.is_blocked),
+        # A unit's own year-end bình xét: add every eligible staff member at once.
+        "batch_awards": [(code, AWARD_NAMES[code]) for code in UNIT_HEAD_AWARDS if "individual" in AWARD_SUBJECTS[code]]
+        if can_edit and proposal.proposer_unit_id else [],
+        "unit_decides": proposal.proposer_unit_id is not None and actions.unit_authority_refusal(proposal, [i.award for i in items]) is None,
     }
     return render(request, "proposals/proposal_detail.html", context)
 
@@ -206,6 +227,38 @@ def item_add(request, uid):
             messages.warning(request, f"Đã thêm {item}; còn {len(item.blocking())} vướng mắc, xem giải thích bên dưới.")
         else:
             messages.success(request, f"Đã thêm {item}.")
+    return _back(proposal)
+
+
+@require_POST
+@access("proposal.edit")
+def item_add_eligible(request, uid):
+    """Add every staff member of the proposing unit eligible for the chosen award in the dossier's year."""
+    proposal = get_scoped_or_404(request.user, Proposal.objects.select_related("proposer_unit"), "proposal.edit", uid=uid)
+    award = request.POST.get("award") or ""
+    try:
+        added = actions.do_add_eligible_people(actor=request.user, proposal=proposal, award=award)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        blocked = sum(1 for item in added if item.blocking())
+        text = f"Đã thêm {len(added)} cán bộ đủ điều kiện {AWARD_NAMES[award]} năm {proposal.year}."
+        if blocked:
+            text += f" {blocked} trường hợp còn vướng mắc, xem giải thích bên dưới."
+        messages.success(request, text)
+    return _back(proposal)
+
+
+@require_POST
+@access("proposal.review")
+def proposal_approve_unblocked(request, uid):
+    proposal = get_scoped_or_404(request.user, Proposal, "proposal.review", uid=uid)
+    try:
+        count = actions.do_approve_unblocked(actor=request.user, proposal=proposal, expected_version=_version(request))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã ghi “Đề nghị khen thưởng” cho {count} trường hợp không có vướng mắc.")
     return _back(proposal)
 
 
@@ -425,7 +478,9 @@ def decision_list(request):
     if data.get("q"):
         qs = org_selectors.search(qs, data["q"])
     page = paginate(request, qs.order_by("-issued_on", "-pk"))
-    return render(request, "proposals/decision_list.html", {"form": form, "page_obj": page, "can_decide": scope_of(request.user).can("decision.issue")})
+    # Recording a higher authority's decision is the province's (a unit leader decides only its own unit's dossiers).
+    can_record = provinces_for(request.user, "decision.issue").exists()
+    return render(request, "proposals/decision_list.html", {"form": form, "page_obj": page, "can_decide": can_record})
 
 
 @access("registry.view")
@@ -433,10 +488,14 @@ def decision_detail(request, uid):
     decision = get_scoped_or_404(request.user, Decision.objects.select_related("issuer_unit", "proposal", "province"), uid=uid)
     recipients = decision.recipients.select_related("person", "unit", "owner_unit").order_by("award", "pk")
     can_decide = _can(request.user, "decision.issue", province=decision.province_id)
+    from thidua.proposals.documents import decision_permission
+
+    action, target = decision_permission(decision)
+    can_generate = _can(request.user, action, **target)
     document = IssuedDocument.objects.filter(kind="AWARD_DECISION", source_key=str(decision.uid)).first()
     page = paginate(request, recipients, per_page=200)
     context = {
-        "decision": decision, "page_obj": page, "can_decide": can_decide, "document": document, "can_generate": can_decide,
+        "decision": decision, "page_obj": page, "can_decide": can_decide, "document": document, "can_generate": can_generate,
         "revoke_form": RevokeForm(initial={"version": decision.version}),
         "live_count": recipients.filter(revoked_on__isnull=True).count(),
     }

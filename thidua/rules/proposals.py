@@ -104,6 +104,32 @@ AWARD_LEVEL = {
     "CSTD_TQ": "CENTRAL", "CO_CP": "CENTRAL", "BK_TTG": "CENTRAL", "HCLD_3": "CENTRAL",
 }
 
+# Awards a unit head (thủ trưởng đơn vị) decides inside the unit: the unit holds its own bình xét
+# and issues the quyết định công nhận itself. Everything else goes to the province or higher.
+UNIT_HEAD_AWARDS = {
+    "LDTT": "Luật Thi đua, khen thưởng 2022, Điều 80 khoản 1–4; Nghị định 129/2025/NĐ-CP, Điều 59",
+    "CSTDCS": "Luật Thi đua, khen thưởng 2022, Điều 80 khoản 1, 4; Nghị định 129/2025/NĐ-CP, Điều 59",
+    "TTLDTT": "Luật Thi đua, khen thưởng 2022, Điều 80; Nghị định 129/2025/NĐ-CP, Điều 59",
+    "GIAY_KHEN": "Luật Thi đua, khen thưởng 2022, Điều 75 và Điều 80 khoản 4",
+}
+UNIT_HEAD_CITATION = "Luật Thi đua, khen thưởng 2022, Điều 75, Điều 80; Nghị định 129/2025/NĐ-CP, Điều 59"
+
+
+def unit_head_refusal(level: str, awards) -> str | None:
+    """Why a unit head may NOT receive, appraise and decide a dossier (None when they may).
+
+    A unit head decides only a dossier at unit level ("UNIT") whose every award is in
+    UNIT_HEAD_AWARDS; any other award belongs to the province or the State.
+    """
+    if level != "UNIT":
+        return f"Hồ sơ gửi {LEVELS.get(level, level).split(' (')[0].lower()}, không do thủ trưởng đơn vị quyết định."
+    outside = [a for a in dict.fromkeys(awards) if a not in UNIT_HEAD_AWARDS]
+    if outside:
+        names = ", ".join(AWARD_NAMES.get(a, a) for a in outside)
+        return f"Thủ trưởng đơn vị không có thẩm quyền quyết định {names} ({UNIT_HEAD_CITATION})."
+    return None
+
+
 # Proposal quotas the rules fix. Only the provincial flag has one: a block proposes its leading
 # unit only, one per block and year (domain-rules.md §6.7; QĐ 86/2025/QĐ-UBND tỉnh Bắc Ninh Điều 3
 # khoản 1 [P], used as the default). Other caps (Cờ thi đua của Chính phủ, Bằng khen) are

@@ -100,6 +100,38 @@ def _held_item(world):
     return _p().do_add_item(actor=None, proposal=proposal, data={"person": person, "award": "LDTT"})
 
 
+def _rated_staff_proposal(world):
+    """A unit-level draft of Ban Tuyên giáo with one staff member rated "hoàn thành tốt" in 2025."""
+    from thidua.history import actions as history
+
+    _no_registration_rule(world)
+    history.do_set_task_rating(None, _person(world), 2025, "GOOD")
+    return _p().do_create_proposal(actor=None, proposer_unit=world.tuyen_giao, data={"title": "Bình xét LĐTT 2025", "year": 2025, "level": "UNIT"})
+
+
+def _poll_with_result(world):
+    """A closed CSTĐCS poll of Ban Tuyên giáo's own council (recorded from a paper meeting) selecting one person."""
+    cached = getattr(world, "_proposal_poll_sample", None)
+    if cached is not None:
+        return cached
+    from thidua.voting import actions as voting
+
+    _no_registration_rule(world)
+    council = voting.do_create_council(actor=None, province=world.an_giang, data={"name": "Hội đồng TĐKT Ban Tuyên giáo", "level": "UNIT", "unit": world.tuyen_giao})
+    person = _person(world)
+    poll = voting.do_create_poll(
+        actor=None,
+        data={"title": "Bình xét CSTĐCS năm 2025", "council": council, "electorate": "COUNCIL", "subject": "AWARD", "award_code": "CSTDCS",
+              "award_year": 2025, "method": "APPROVE_EACH", "mode": "EXTERNAL", "held_on": dt.date(2026, 1, 5)},
+        candidates=[{"person": person}],
+    )
+    voting.do_record_result(actor=None, poll=poll, counts={"council_size": 5, "present": 5, "yes": {poll.candidates.get().pk: 5}},
+                            source="EXTERNAL", expected_version=poll.version)
+    poll.refresh_from_db()
+    world._proposal_poll_sample = poll
+    return poll
+
+
 DECISION = {"number": "7", "symbol": "QĐ-BTGTU", "issued_on": dt.date(2026, 1, 10), "level": "UNIT"}
 
 
@@ -114,6 +146,10 @@ def register(matrix):
         "proposals:proposal_edit": S(proposal, seen),
         "proposals:item_add": S(proposal, seen),
         "proposals:proposal_check": S(proposal, seen),
+        "proposals:item_add_eligible": S(proposal, seen),
+        # The poll of Ban Tuyên giáo's council: its officer and the province see it.
+        "proposals:proposal_from_poll": S(lambda w: {"uid": _poll_with_result(w).uid}, seen),
+        "proposals:proposal_approve_unblocked": S(proposal, seen),
         "proposals:proposal_transition": S(proposal, seen),
         "proposals:attachment_add": S(proposal, seen),
         "proposals:document_generate": S(proposal, seen),
@@ -154,6 +190,13 @@ def register(matrix):
         name + "do_appraise_item": A(
             "proposal.review",
             lambda w, a, p: _p().do_appraise_item(actor=a, item=p.items.get(), appraisal="NOT_APPROVED", note="Chưa đủ hồ sơ", expected_version=p.items.get().version),
+            setup=lambda w: _transition_to(w, "APPRAISING")),
+        name + "do_create_proposal_from_poll": A(
+            "proposal.edit", lambda w, a, poll: _p().do_create_proposal_from_poll(actor=a, poll=poll), setup=_poll_with_result),
+        name + "do_add_eligible_people": A(
+            "proposal.edit", lambda w, a, p: _p().do_add_eligible_people(actor=a, proposal=p, award="LDTT"), setup=_rated_staff_proposal),
+        name + "do_approve_unblocked": A(
+            "proposal.review", lambda w, a, p: _p().do_approve_unblocked(actor=a, proposal=p, expected_version=p.version),
             setup=lambda w: _transition_to(w, "APPRAISING")),
         name + "do_override_hold": A(
             "decision.issue",
