@@ -96,6 +96,19 @@ def test_batch_takes_a_few_queries_whatever_the_number_of_people(world, django_a
 
 
 @pytest.mark.sqlite
+def test_a_joined_distinct_scope_gives_each_person_once(world):
+    # A scope that joins (here: every colleague of the unit) and removes duplicates with DISTINCT,
+    # as an access scope may: the batch keeps that DISTINCT and answers once per person.
+    persons = _mixed_history(world, people=30, seed=11)
+    ids = [p.pk for p in persons]
+    plain = {r.pk: r.outcomes for r in batch.evaluate_people(Person.objects.filter(pk__in=ids), 2025, on=ON)}
+    joined = Person.objects.filter(pk__in=ids, unit__people__full_name__startswith="Cán bộ").distinct()
+    rows = batch.evaluate_people(joined, 2025, on=ON)
+    assert sorted(r.pk for r in rows) == sorted(ids)
+    assert {r.pk: r.outcomes for r in rows} == plain
+
+
+@pytest.mark.sqlite
 def test_huan_chuong_window_with_discipline_or_investigation(world):
     """A Huân chương Lao động hạng Ba candidate; the same with discipline in the window; the same under investigation."""
     persons = Person.objects.bulk_create([

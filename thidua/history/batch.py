@@ -90,15 +90,27 @@ def evaluate_people(people: QuerySet, year: int, *, awards: list[str] | None = N
     on = on or dt.date.today()
     wanted = [a for a in (awards or awards_for(INDIVIDUAL)) if a in awards_for(INDIVIDUAL)]
     ids_qs = people.order_by().values("pk")
-    subjects = _rows(people.order_by().values_list("pk", "province_id"))
-    ratings: dict[int, dict[int, str]] = defaultdict(dict)
-    titles: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
-    for pid, rating in _rows(TaskRating.objects.filter(person_id__in=ids_qs, year=year).values_list("person_id", "rating")):
-        ratings[pid][year] = rating
+    # Only used as `person_id IN (…)`: a DISTINCT there changes nothing but costs PostgreSQL a hash
+    # aggregate over every person in each query.
+    ids_qs.query.distinct = False
+    subjects_qs = people.order_by().values_list("pk", "province_id")
+    if len(subjects_qs.query.alias_map) <= 1:
+        subjects_qs.query.distinct = False  # one table, its primary key selected: no duplicate to remove
+    subjects = _rows(subjects_qs)
+    # The rating and titles of `year` by person (flat: no per-person dict for 100,000 people);
+    # `ratings` / `titles` by year are built below for the people whose full history is read.
+    year_rating: dict[int, str] = dict(_rows(TaskRating.objects.filter(person_id__in=ids_qs, year=year).values_list(
+        "person_id", "rating"
+    )))
+    year_titles: dict[int, set] = {}
     for pid, code in _rows(AwardRecord.objects.filter(
         person_id__in=ids_qs, year=year, revoked=False, award_code__in=sorted(EMULATION_TITLES)
     ).values_list("person_id", "award_code")):
-        titles[pid][year].add(code)
+        held_titles = year_titles.get(pid)
+        if held_titles is None:
+            year_titles[pid] = {code}
+        else:
+            held_titles.add(code)
     forms: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for pid, y, code, kind in _rows(AwardRecord.objects.filter(person_id__in=ids_qs, revoked=False).exclude(
         award_code__in=sorted(EMULATION_TITLES)
@@ -138,6 +150,13 @@ def evaluate_people(people: QuerySet, year: int, *, awards: list[str] | None = N
             if by_code.get("BK_TTG"):
                 full.add(pid)
     full_awards: dict[int, list] = defaultdict(list)
+    ratings: dict[int, dict[int, str]] = {}
+    titles: dict[int, dict[int, set]] = {}
+    for pid in full:
+        ratings[pid] = {year: year_rating[pid]} if pid in year_rating else {}
+        titles[pid] = defaultdict(set)
+        if pid in year_titles:
+            titles[pid][year] = set(year_titles[pid])
     if full:
         full_ids = sorted(full)
         for start in range(0, len(full_ids), 5000):
@@ -153,26 +172,57 @@ def evaluate_people(people: QuerySet, year: int, *, awards: list[str] | None = N
 
     rows: list[BatchRow] = []
     empty: dict = {}
+    # A plain outcome depends only on the rules, the rating and titles of `year`, and (for
+    # Huân chương Lao động) a Bằng khen TTg: cases without that Bằng khen share one computation.
+    needs_forms = "HCLD_3" in wanted
+    plain_cache: dict[tuple, dict[str, str]] = {}
+    rules_by_key: dict = {}
+    def ratings_of(pid: int) -> dict[int, str]:
+        if pid in ratings:
+            return ratings[pid]
+        return {year: year_rating[pid]} if pid in year_rating else empty
+
+    def titles_of(pid: int) -> dict[int, set]:
+        if pid in titles:
+            return titles[pid]
+        return {year: year_titles[pid]} if pid in year_titles else empty
+
     for pid, province_id in subjects:
-        params, overrides, code = rules_for(None if province is not None else province_id)
+        key = None if province is not None else province_id
+        rules = rules_by_key.get(key)
+        if rules is None:
+            rules = rules_by_key[key] = rules_for(key)
+        params, overrides, code = rules
         punished, held, work = disciplines.get(pid), pid in open_pending, works.get(pid)
         if not params or (punished and (held or work)) or (held and work):
             # Several kinds of special record together: the engine decides every award.
-            history = person_entries(ratings.get(pid, empty).items(), full_awards.get(pid, ()), works.get(pid, ()),
+            history = person_entries(ratings_of(pid).items(), full_awards.get(pid, ()), works.get(pid, ()),
                                      disciplines.get(pid, ()), pendings.get(pid, ()), on)
             rows.append(BatchRow(INDIVIDUAL, pid, _engine(INDIVIDUAL, year, on, code, history, wanted, overrides), True))
             continue
-        outcomes = fast.plain_individual_outcomes(
-            year, ratings.get(pid, empty), titles.get(pid, empty), forms.get(pid, empty), params, wanted
-        )
+        by_form = forms.get(pid, empty)
+        if needs_forms and by_form.get("BK_TTG"):
+            outcomes = fast.plain_individual_outcomes(year, ratings_of(pid), titles_of(pid), by_form, params, wanted)
+        else:
+            if pid in ratings:
+                rating, this_year = ratings[pid].get(year), titles[pid].get(year)
+            else:
+                rating, this_year = year_rating.get(pid), year_titles.get(pid)
+            memo = (key, rating, frozenset(this_year) if this_year else None)
+            shared = plain_cache.get(memo)
+            if shared is None:
+                shared = plain_cache[memo] = fast.plain_individual_outcomes(
+                    year, {year: rating}, {year: this_year or ()}, empty, params, wanted
+                )
+            outcomes = dict(shared)
         if punished:
             fast.apply_discipline(outcomes, year, _blocked_through(punished, on), params)
         elif held:
             fast.apply_hold(outcomes)
         elif work:
-            some = fast.awards_an_initiative_can_change(year, titles.get(pid, empty), [w[0] for w in work], wanted)
+            some = fast.awards_an_initiative_can_change(year, titles_of(pid), [w[0] for w in work], wanted)
             if some:
-                history = person_entries(ratings.get(pid, empty).items(), full_awards.get(pid, ()), work, (), (), on)
+                history = person_entries(ratings_of(pid).items(), full_awards.get(pid, ()), work, (), (), on)
                 outcomes.update(_engine(INDIVIDUAL, year, on, code, history, some, overrides))
                 rows.append(BatchRow(INDIVIDUAL, pid, outcomes, True))
                 continue
