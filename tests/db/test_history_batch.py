@@ -91,6 +91,8 @@ def test_batch_outcomes_equal_the_engine_one_by_one(world, year):
 def test_batch_takes_a_few_queries_whatever_the_number_of_people(world, django_assert_max_num_queries):
     persons = _mixed_history(world, people=40, seed=3)
     qs = Person.objects.filter(pk__in=[p.pk for p in persons])
+    # The first call in a process also checks once that the overrides table exists; count a warm run.
+    batch.evaluate_people(qs, 2025, on=ON)
     with django_assert_max_num_queries(12):
         batch.evaluate_people(qs, 2025, on=ON)
 
