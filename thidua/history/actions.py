@@ -364,28 +364,40 @@ def _check_initiative(item: Initiative) -> None:
         raise ActionError("Loại sáng kiến, đề tài không hợp lệ.", field="kind")
 
 
+def _create_person_record(actor, model, person: Person, data: dict[str, Any], fields, check, action: str):
+    """Create one of a person's history records (initiative, discipline period): one audit row."""
+    _ensure_subject(actor, person)
+    item = model(province_id=person.province_id, person=person, **{k: v for k, v in data.items() if k in fields})
+    check(item)
+    item.save()
+    record(actor=actor, action=action, obj=item, changes=diff({}, snapshot(item)))
+    return item
+
+
+def _update_person_record(actor, item, data: dict[str, Any], fields, check, action: str, expected_version: int):
+    """Compare-and-set update of a person's history record: one audit row with old → new."""
+    _ensure_subject(actor, item.person)
+    before = snapshot(item)
+    for key, value in data.items():
+        if key in fields:
+            setattr(item, key, value)
+    check(item)
+    changes = diff(before, snapshot(item))
+    save_with_version(item, expected_version, fields)
+    record(actor=actor, action=action, obj=item, changes=changes)
+    return item
+
+
 @transaction.atomic
 def do_record_initiative(actor, person: Person, data: dict[str, Any]) -> Initiative:
-    _ensure_subject(actor, person)
-    item = Initiative(province_id=person.province_id, person=person, **{k: v for k, v in data.items() if k in INITIATIVE_FIELDS})
-    _check_initiative(item)
-    item.save()
-    record(actor=actor, action="history.initiative.create", obj=item, changes=diff({}, snapshot(item)))
-    return item
+    return _create_person_record(actor, Initiative, person, data, INITIATIVE_FIELDS, _check_initiative, "history.initiative.create")
 
 
 @transaction.atomic
 def do_update_initiative(actor, item: Initiative, data: dict[str, Any], *, expected_version: int) -> Initiative:
-    _ensure_subject(actor, item.person)
-    before = snapshot(item)
-    for key, value in data.items():
-        if key in INITIATIVE_FIELDS:
-            setattr(item, key, value)
-    _check_initiative(item)
-    changes = diff(before, snapshot(item))
-    save_with_version(item, expected_version, INITIATIVE_FIELDS)
-    record(actor=actor, action="history.initiative.update", obj=item, changes=changes)
-    return item
+    return _update_person_record(
+        actor, item, data, INITIATIVE_FIELDS, _check_initiative, "history.initiative.update", expected_version
+    )
 
 
 @transaction.atomic
@@ -425,26 +437,14 @@ def _check_discipline(item: DisciplinePeriod) -> None:
 
 @transaction.atomic
 def do_record_discipline(actor, person: Person, data: dict[str, Any]) -> DisciplinePeriod:
-    _ensure_subject(actor, person)
-    item = DisciplinePeriod(province_id=person.province_id, person=person, **{k: v for k, v in data.items() if k in DISCIPLINE_FIELDS})
-    _check_discipline(item)
-    item.save()
-    record(actor=actor, action="history.discipline.create", obj=item, changes=diff({}, snapshot(item)))
-    return item
+    return _create_person_record(actor, DisciplinePeriod, person, data, DISCIPLINE_FIELDS, _check_discipline, "history.discipline.create")
 
 
 @transaction.atomic
 def do_update_discipline(actor, item: DisciplinePeriod, data: dict[str, Any], *, expected_version: int) -> DisciplinePeriod:
-    _ensure_subject(actor, item.person)
-    before = snapshot(item)
-    for key, value in data.items():
-        if key in DISCIPLINE_FIELDS:
-            setattr(item, key, value)
-    _check_discipline(item)
-    changes = diff(before, snapshot(item))
-    save_with_version(item, expected_version, DISCIPLINE_FIELDS)
-    record(actor=actor, action="history.discipline.update", obj=item, changes=changes)
-    return item
+    return _update_person_record(
+        actor, item, data, DISCIPLINE_FIELDS, _check_discipline, "history.discipline.update", expected_version
+    )
 
 
 @transaction.atomic

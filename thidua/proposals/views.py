@@ -159,7 +159,9 @@ def proposal_detail(request, uid):
     proposal = get_scoped_or_404(
         request.user, Proposal.objects.select_related("proposer_unit", "bloc_year__bloc", "bloc_year__head_unit", "meeting", "province"), uid=uid
     )
-    items = list(proposal.items.select_related("person__unit", "unit", "hold_overridden_by").order_by("pk"))
+    items = list(
+        proposal.items.select_related("person__unit", "unit", "hold_overridden_by").prefetch_related("recipients__decision").order_by("pk")
+    )
     roles = _roles(request.user, proposal)
     can_edit = proposal.state in EDITABLE_STATES and "proposer" in roles
     documents = _documents(proposal, items)
@@ -171,7 +173,7 @@ def proposal_detail(request, uid):
         item.report_document = documents.get(str(item.uid))
         item.is_blocked = bool(item.blocking())
         item.holds = [b for b in item.blockers or [] if b.get("kind") in ("HOLD", "MANUAL")]
-        item.decision_rows = item.recipients.select_related("decision")
+        item.decision_rows = item.recipients.all()  # prefetched: no query per row on lists of hundreds
         item.money_text = vnd((item.eligibility or {}).get("money_vnd")) if (item.eligibility or {}).get("money_vnd") else ""
     people, units = _item_choices(proposal) if can_edit else (Person.objects.none(), Unit.objects.none())
     events = [(e, PROPOSAL_EVENTS[e]) for e in allowed_events(proposal.state, roles) if e != "decide"]
