@@ -31,6 +31,19 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer") from exc
 
 
+def envnetworks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or CIDR networks, checked at start-up."""
+    import ipaddress
+
+    values = [v.strip() for v in os.getenv(name, "").split(",") if v.strip()]
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an IP address or network") from exc
+    return values
+
+
 DATA_DIR = Path(os.getenv("DATA_DIR", str(BASE_DIR / "data"))).resolve()
 DEBUG = envbool("DEBUG", "false")
 PRODUCTION = envbool("PRODUCTION", "false")
@@ -146,9 +159,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed sign-ins allowed per username and per client address within the window.
+# Sign-in throttling (thidua.core.throttle): an account is locked for the window after
+# LOGIN_THROTTLE_LIMIT wrong passwords; a client address is refused only when its failures span
+# LOGIN_THROTTLE_ADDRESS_ACCOUNTS accounts or reach LOGIN_THROTTLE_ADDRESS_LIMIT in all.
 LOGIN_THROTTLE_LIMIT = envint("LOGIN_THROTTLE_LIMIT", "5")
 LOGIN_THROTTLE_WINDOW_SECONDS = envint("LOGIN_THROTTLE_WINDOW_SECONDS", "900")
+LOGIN_THROTTLE_ADDRESS_ACCOUNTS = envint("LOGIN_THROTTLE_ADDRESS_ACCOUNTS", "10")
+LOGIN_THROTTLE_ADDRESS_LIMIT = envint("LOGIN_THROTTLE_ADDRESS_LIMIT", "100")
+# Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client.
+# Empty: the header is ignored and the client is REMOTE_ADDR (thidua.core.net.client_address).
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

@@ -28,9 +28,9 @@ def test_wrong_password_shows_a_vietnamese_error(world, client):
 def test_sign_in_is_throttled_after_repeated_failures(world, client, settings):
     for _ in range(settings.LOGIN_THROTTLE_LIMIT):
         client.post(reverse("login"), {"username": "can-bo-an-giang", "password": "sai"})
-    # Even the right password is refused while the throttle holds.
+    # Even the right password is refused while the throttle holds (more in test_signin_throttle.py).
     response = client.post(reverse("login"), {"username": "can-bo-an-giang", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "quá nhiều lần" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

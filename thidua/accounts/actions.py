@@ -77,6 +77,22 @@ def ensure_can_manage_user(actor, target) -> None:
         raise NotPermitted("Tài khoản này còn được phân quyền ở tỉnh khác; chỉ quản trị hệ thống mới được thay đổi.")
 
 
+# Audit key of the tokens an action revoked with it (a Vietnamese key is shown as it is).
+TOKENS_REVOKED = "Khóa API bị thu hồi"
+
+
+def revoke_all_tokens(user) -> int:
+    """Revoke every live token of `user`; part of the caller's action and audit row. A password
+    change or a locked account must not leave an integration signed in (sessions end through
+    Django's session hash and is_active)."""
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now, updated_at=now)
+
+
+def _tokens_change(count: int) -> dict:
+    return {TOKENS_REVOKED: [None, count]} if count else {}
+
+
 def _check_password(password: str, user) -> None:
     problems = password_errors(password, user)
     if problems:
@@ -160,13 +176,14 @@ def do_set_user_active(*, actor, user, active: bool):
     User = get_user_model()
     User.objects.filter(pk=user.pk).update(is_active=active)
     user.is_active = active
+    revoked = 0 if active else revoke_all_tokens(user)
     record(
         actor=actor,
         action="accounts.user.activate" if active else "accounts.user.deactivate",
         obj=user,
         province=_home_province(user),
         object_type="auth.user",
-        changes={"is_active": [not active, active]},
+        changes={"is_active": [not active, active], **_tokens_change(revoked)},
     )
     return user
 
@@ -178,12 +195,14 @@ def do_reset_password(*, actor, user, password: str):
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoked = revoke_all_tokens(user)
     record(
         actor=actor,
         action="accounts.user.password_reset",
         obj=user,
         province=_home_province(user),
         object_type="auth.user",
+        changes=_tokens_change(revoked),
         note="Đặt lại mật khẩu",
     )
     return user
@@ -197,12 +216,14 @@ def do_change_own_password(*, actor, password: str):
     _check_password(password, actor)
     actor.set_password(password)
     actor.save(update_fields=["password"])
+    revoked = revoke_all_tokens(actor)
     record(
         actor=actor,
         action="accounts.password.change",
         obj=actor,
         province=_home_province(actor),
         object_type="auth.user",
+        changes=_tokens_change(revoked),
         note="Tự đổi mật khẩu",
     )
     return actor
@@ -326,26 +347,32 @@ def do_end_grant(*, actor, grant: Grant, valid_to: dt.date | None) -> Grant:
 
 
 @transaction.atomic
-def do_create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
-    """Create a token for the actor. Returns the token and its secret, which is shown once and
-    never stored (only its SHA-256 digest is)."""
+def do_create_api_token(*, actor, name: str, expires_on: dt.date | None = None) -> tuple[ApiToken, str]:
+    """Create a token for the actor, working through `expires_on` (inclusive) when given. Returns
+    the token and its secret, which is shown once and never stored (only its SHA-256 digest is)."""
     ensure(actor, "self.manage")
     name = nfc(name)
     if not name:
         raise ActionError("Hãy đặt tên gợi nhớ cho khóa API (ví dụ: “Phần mềm báo cáo”).", field="name")
     if len(name) > 100:
         raise ActionError("Tên gợi nhớ dài tối đa 100 ký tự.", field="name")
-    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+    today = timezone.localdate()
+    if expires_on is not None and expires_on < today:
+        raise ActionError(f"Ngày hết hạn không được trước hôm nay ({today:%d/%m/%Y}).", field="expires_on")
+    live = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    if live.count() >= MAX_ACTIVE_TOKENS:
         raise ActionError(f"Mỗi tài khoản chỉ có tối đa {MAX_ACTIVE_TOKENS} khóa API đang dùng. Hãy thu hồi khóa không còn dùng.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=actor, name=name, prefix=secret[:10], digest=ApiToken.digest_of(secret))
+    token = ApiToken.objects.create(
+        user=actor, name=name, prefix=secret[:10], digest=ApiToken.digest_of(secret), expires_on=expires_on
+    )
     record(
         actor=actor,
         action="accounts.token.create",
         obj=token,
         province=_home_province(actor),
         object_repr=f"{name} ({token.prefix}…)",
-        changes={"name": [None, name]},
+        changes={"name": [None, name], **({"expires_on": [None, expires_on]} if expires_on else {})},
     )
     return token, secret
 

@@ -125,6 +125,11 @@ class EndGrantForm(VietnameseFormMixin, forms.Form):
 
 class TokenForm(VietnameseFormMixin, forms.Form):
     name = forms.CharField(label="Tên gợi nhớ", max_length=100, help_text="Ví dụ: Phần mềm báo cáo của Sở Nội vụ.")
+    expires_on = forms.DateField(
+        label="Hết hạn sau ngày",
+        required=False,
+        help_text="Khóa dùng được đến hết ngày này. Để trống nếu không đặt hạn (khóa vẫn bị thu hồi khi đổi mật khẩu).",
+    )
 
 
 class VietnamesePasswordChangeForm(PasswordChangeForm):

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from thidua.core.models import TimestampedModel
 
@@ -82,6 +83,8 @@ class ApiToken(TimestampedModel):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     last_used_at = models.DateTimeField("Dùng lần cuối", null=True, blank=True)
     revoked_at = models.DateTimeField("Thu hồi lúc", null=True, blank=True)
+    # Last day the token works (inclusive, in the installation's time zone); empty: no expiry.
+    expires_on = models.DateField("Hết hạn sau ngày", null=True, blank=True)
 
     class Meta:
         verbose_name = "Khóa API"
@@ -90,6 +93,9 @@ class ApiToken(TimestampedModel):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+    def is_expired(self, today: dt.date | None = None) -> bool:
+        return self.expires_on is not None and self.expires_on < (today or timezone.localdate())
 
 
 class AccountProfile(models.Model):

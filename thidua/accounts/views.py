@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import actions, selectors
@@ -116,7 +117,7 @@ def user_detail(request, uid):
         "target": target,
         "profile": profile,
         "grant_rows": rows,
-        "tokens": ApiToken.objects.filter(user=target, revoked_at__isnull=True).order_by("-created_at"),
+        "tokens": token_rows(target),
         "can_manage": can_manage,
         "manageable": manageable,
         "end_form": EndGrantForm(initial={"valid_to": today}),
@@ -171,7 +172,11 @@ def user_reset_password(request, uid):
         except ActionError as error:
             apply_action_error(form, error, {"password": "password1"})
         else:
-            messages.success(request, f"Đã đặt lại mật khẩu cho “{target.get_username()}”. Hãy báo mật khẩu mới cho người dùng qua kênh an toàn.")
+            messages.success(
+                request,
+                f"Đã đặt lại mật khẩu cho “{target.get_username()}” và thu hồi các khóa API của tài khoản. "
+                "Hãy báo mật khẩu mới cho người dùng qua kênh an toàn.",
+            )
             return redirect(_detail_url(target))
     return render(request, "accounts/reset_password.html", {"form": form, "target": target})
 
@@ -271,12 +276,21 @@ def grant_end(request, grant_uid):
 # ---------------------------------------------------------------- my account
 
 
+def token_rows(user) -> list[ApiToken]:
+    """The user's unrevoked tokens, newest first, each marked `expired` for the list."""
+    today = timezone.localdate()
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at"))
+    for token in tokens:
+        token.expired = token.is_expired(today)
+    return tokens
+
+
 def _my_account_context(request, password_form=None, token_form=None, new_secret=None):
     grants = Grant.objects.filter(user=request.user).select_related("province", "unit")
     today = dt.date.today()
     return {
         "grant_rows": [{"grant": g, "status": grant_status(g, today)[0], "css": grant_status(g, today)[1]} for g in grants],
-        "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at"),
+        "tokens": token_rows(request.user),
         "password_form": password_form or VietnamesePasswordChangeForm(request.user),
         "token_form": token_form or TokenForm(),
         "can_tokens": scope_of(request.user).can("self.manage"),
@@ -294,13 +308,17 @@ def my_account(request):
 def change_password(request):
     form = VietnamesePasswordChangeForm(request.user, request.POST)
     if form.is_valid():
+        had_tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).exists()
         try:
             actions.do_change_own_password(actor=request.user, password=form.cleaned_data["new_password1"])
         except ActionError as error:
             apply_action_error(form, error, {"password": "new_password2"})
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, "Đã đổi mật khẩu.")
+            if had_tokens:
+                messages.success(request, "Đã đổi mật khẩu. Các khóa API của bạn đã bị thu hồi: hãy tạo khóa mới cho phần mềm còn cần dùng.")
+            else:
+                messages.success(request, "Đã đổi mật khẩu.")
             return redirect(reverse("accounts:my_account"))
     return render(request, "accounts/my_account.html", _my_account_context(request, password_form=form), status=200)
 
@@ -311,7 +329,9 @@ def token_create(request):
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
-            token, secret = actions.do_create_api_token(actor=request.user, name=form.cleaned_data["name"])
+            token, secret = actions.do_create_api_token(
+                actor=request.user, name=form.cleaned_data["name"], expires_on=form.cleaned_data.get("expires_on")
+            )
         except ActionError as error:
             apply_action_error(form, error)
         else:

@@ -2,8 +2,8 @@
 
 Two ways in, tried in order:
 - `Authorization: Bearer <token>`: a personal API token (accounts.ApiToken, only its SHA-256 is
-  stored). A bearer header that does not name a live token is refused outright (401), it never
-  falls back to the session.
+  stored). A bearer header that does not name a live token (unknown, revoked, past its expiry
+  date, or of a locked account) is refused outright (401), it never falls back to the session.
 - The browser's Django session, with the CSRF token (header X-CSRFToken) on unsafe methods.
 
 Every endpoint is decorated with `requires("<action>")`: it checks the role × action matrix
@@ -39,6 +39,17 @@ class CsrfFailed(HttpError):
         super().__init__(403, "csrf")
 
 
+class TokenExpired(AuthenticationError):
+    """A live token past its last day: 401, saying so in Vietnamese (thidua.api.errors)."""
+
+    def __init__(self, expires_on: dt.date) -> None:
+        super().__init__(401, "token_expired")
+        self.vi_message = (
+            f"Khóa API này đã hết hạn sau ngày {expires_on:%d/%m/%Y}. "
+            "Hãy tạo khóa mới ở trang “Tài khoản của tôi” và cập nhật phần mềm đang dùng khóa."
+        )
+
+
 class TokenAuth(HttpBearer):
     """Personal API tokens sent as `Authorization: Bearer <token>`."""
 
@@ -54,6 +65,8 @@ class TokenAuth(HttpBearer):
         if record is None or not record.user.is_active:
             # A wrong or revoked token is an answer, not a reason to try the session.
             raise AuthenticationError()
+        if record.is_expired():
+            raise TokenExpired(record.expires_on)
         now = timezone.now()
         if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=record.pk).filter(

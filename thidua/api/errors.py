@@ -132,7 +132,9 @@ def install(api: NinjaAPI) -> None:
         return _respond(api, request, 422, "invalid_field", message, field_of(first.get("loc")) if first else None, details=details)
 
     def on_authentication(request, exc):
-        response = _respond(api, request, 401, "unauthenticated", MESSAGES["unauthenticated"])
+        # An expired token says so (thidua.api.auth.TokenExpired); anything else gets the general message.
+        message = getattr(exc, "vi_message", None) or MESSAGES["unauthenticated"]
+        response = _respond(api, request, 401, "unauthenticated", message)
         response["WWW-Authenticate"] = 'Bearer realm="thidua"'
         return response
 

@@ -9,42 +9,54 @@ from django.shortcuts import render
 
 from thidua.core import throttle
 from thidua.core.access import public, scope_of, scoped, signed_in
+from thidua.core.net import client_address
 from thidua.rules.text import nfc
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "inactive": "Tài khoản này đã bị khóa.",
-        "throttled": "Bạn đã đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
     }
 
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
     password = forms.CharField(label="Mật khẩu", strip=False, widget=forms.PasswordInput)
 
+    # Set when the attempt is refused by thidua.core.throttle (the view answers 429).
+    lock: throttle.Lock | None = None
+
     def clean(self):
         username = nfc(self.data.get("username", ""))
-        address = _client_address(self.request) if self.request else ""
-        if throttle.is_blocked(username, address):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        address = client_address(self.request) if self.request else "unknown"
+        # Checked before the password, so a locked account cannot be guessed at all.
+        self.lock = throttle.lock_for(username, address)
+        if self.lock is not None:
+            raise forms.ValidationError(self.lock.message(), code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             throttle.note_failure(username, address)
             raise
-        throttle.clear(username, address)
+        throttle.clear(username)
         return cleaned
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.lock is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(form.lock.seconds_left())
+        return response
 
 
 @public
 def login_view(request, *args, **kwargs):
-    return auth_views.LoginView.as_view(
-        template_name="core/login.html", authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True
-    )(request, *args, **kwargs)
+    return SignInView.as_view()(request, *args, **kwargs)
 
 
 @public
