@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "thidua.core.middleware.SecurityHeadersMiddleware",
+    # After WhiteNoise, so static files keep their caching.
+    "thidua.core.middleware.NoStoreMiddleware",
     "thidua.core.middleware.HtmxLoginRedirectMiddleware",
 ]
 

@@ -17,6 +17,21 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response Django renders: signed-in pages, API answers,
+    file downloads and the sign-in page (it carries a CSRF token). A shared office computer's
+    browser cache or a proxy then keeps no copy of scores, ballots or personal records. Static
+    files never reach this middleware: WhiteNoise answers them earlier, with its own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 class HtmxLoginRedirectMiddleware:
     """An HTMX request whose session expired would swap the login page into a table cell;
     tell HTMX to load the login page as a whole page instead."""
