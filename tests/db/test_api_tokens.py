@@ -140,6 +140,7 @@ def test_changing_ones_own_password_revokes_ones_tokens_in_the_same_audit_row(wo
     assert elsewhere.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.sqlite
 def test_an_officer_resetting_a_password_revokes_the_accounts_tokens(world):
     _, secret = actions.do_create_api_token(actor=world.viewer, name="Bảng tin")
     actions.do_reset_password(actor=world.an_officer, user=world.viewer, password="mat-khau-moi-2027")
