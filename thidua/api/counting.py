@@ -199,3 +199,53 @@ def record_external(request, uid: UUID, payload: ExternalResultIn):
         expected_version=payload.version,
     )
     return 201, comparison_out(poll)
+
+
+class CouncilConfirmationIn(Schema):
+    item: UUID = Field(description="Mã (uid) của đối tượng trong hồ sơ đề nghị")
+    poll: Optional[UUID] = Field(None, description="Cuộc bỏ phiếu có biên bản ghi xác nhận (hoặc meeting)")
+    meeting: Optional[UUID] = Field(None, description="Hội nghị của khối có quyết định ghi xác nhận (hoặc poll)")
+    key: str = Field(description="Tiêu chuẩn định tính: solidarity, exemplary, movement_effective, targets_exceeded, "
+                                 "party_orgs_strong, outstanding, exceptional_achievement")
+    confirmed: bool = Field(description="true: hội đồng xác nhận đạt; false: không xác nhận")
+    reference: str = Field(description="Số, ký hiệu biên bản hoặc quyết định")
+    dated: dt.date = Field(description="Ngày biên bản hoặc quyết định")
+    note: str = ""
+
+
+class CouncilConfirmationOut(Schema):
+    uid: UUID
+    item: UUID
+    key: str
+    confirmed: bool
+    text: str
+    item_outcome: Optional[str] = Field(None, description="Kết quả xét điều kiện của đối tượng sau khi ghi (engine)")
+    item_status: Optional[str] = Field(None, description="Kết quả hiển thị: ELIGIBLE, ELIGIBLE_IF_CONFIRMED, HOLD, NOT_ELIGIBLE")
+
+
+@router.post(
+    "/council-confirmations", response={201: CouncilConfirmationOut, **WRITE_ERRORS},
+    summary="Ghi xác nhận của hội đồng về tiêu chuẩn định tính của một đối tượng đề nghị, theo biên bản hoặc quyết định",
+)
+@requires("poll.manage")
+def record_council_confirmation(request, payload: CouncilConfirmationIn):
+    from thidua.blocs.models import Meeting
+    from thidua.proposals.models import ProposalItem
+    from thidua.rules import council
+
+    user = _user(request)
+    if (payload.poll is None) == (payload.meeting is None):
+        raise ActionError("Cần chọn đúng một nguồn: biên bản của một cuộc bỏ phiếu (poll) hoặc quyết định của hội nghị (meeting).")
+    poll = get_scoped_or_404(user, Poll, "poll.manage", uid=payload.poll) if payload.poll else None
+    meeting = get_scoped_or_404(user, Meeting, "bloc.lead", uid=payload.meeting) if payload.meeting else None
+    source = poll or meeting
+    item = get_scoped_or_404(user, ProposalItem.objects.filter(province_id=source.province_id), "registry.view", uid=payload.item)
+    row = actions.do_record_council_confirmation(
+        actor=user, item=item, key=payload.key, confirmed=payload.confirmed, reference=payload.reference, dated=payload.dated,
+        poll=poll, meeting=meeting, note=payload.note,
+    )
+    item.refresh_from_db()
+    result = item.eligibility or {}
+    status = council.status(result) if result.get("outcome") else None
+    return 201, {"uid": row.uid, "item": item.uid, "key": row.key, "confirmed": row.confirmed, "text": row.text,
+                 "item_outcome": result.get("outcome"), "item_status": status}

@@ -22,6 +22,7 @@ from thidua.core.access import get_scoped_or_404, scoped
 from thidua.history import actions, batch, selectors
 from thidua.history.models import AwardKind, AwardRecord, AwardSource, DecisionLevel, TaskRating
 from thidua.org.models import Person, Province, Unit
+from thidua.rules import council
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES, COLLECTIVE, INDIVIDUAL, RATINGS, awards_for
 from thidua.rules.errors import WhatIfError
 
@@ -107,7 +108,9 @@ class BatchParams(Schema):
     kind: SubjectKind = "ca-nhan"
     award: Optional[AwardCode] = None
     province: Optional[UUID] = None
-    outcome: Optional[Literal["ELIGIBLE", "NOT_ELIGIBLE", "HOLD"]] = None
+    outcome: Optional[Literal["ELIGIBLE", "ELIGIBLE_IF_CONFIRMED", "NOT_ELIGIBLE", "HOLD"]] = Field(
+        None, description="Lọc theo kết quả hiển thị (statuses): ELIGIBLE_IF_CONFIRMED là đủ điều kiện nếu Hội đồng xác nhận"
+    )
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0)
 
@@ -116,6 +119,9 @@ class BatchRowOut(Schema):
     uid: UUID
     name: str
     outcomes: Dict[str, str]
+    statuses: Dict[str, str] = Field(
+        ..., description="Kết quả hiển thị: như outcomes, nhưng ELIGIBLE_IF_CONFIRMED khi còn chờ Hội đồng xác nhận tiêu chuẩn định tính"
+    )
 
 
 class BatchOut(Schema):
@@ -204,6 +210,10 @@ def subject_eligibility(request, kind: SubjectKind, uid: UUID, params: Query[Eli
     result = selectors.evaluate_request(request_obj)
     if "error" in result:
         return 422, result
+    # Extra fields beside the what-if result: the status shown on the pages and its label.
+    for item in result["results"]:
+        item["status"] = council.status(item)
+        item["status_label"] = council.STATUS_LABELS[item["status"]]
     return {**result, "request": request_obj}
 
 
@@ -227,10 +237,15 @@ def eligible(request, params: Query[BatchParams]):
         rows = (batch.evaluate_people if model is Person else batch.evaluate_units)(qs, params.year, awards=awards)
     except WhatIfError as exc:
         return 422, {"error": {"code": exc.code, "message": exc.message, "field": exc.field}}
+    awaiting = batch.awards_awaiting_council(subject, awards)
+
+    def statuses(row):
+        return {code: batch.display_status(value, code, awaiting) for code, value in row.outcomes.items()}
+
     if params.outcome:
-        rows = [r for r in rows if params.outcome in r.outcomes.values()]
+        rows = [r for r in rows if params.outcome in statuses(r).values()]
     page = rows[params.offset: params.offset + params.limit]
     objects = {o.pk: o for o in model.objects.filter(pk__in=[r.pk for r in page])}
     items = [{"uid": objects[r.pk].uid, "name": getattr(objects[r.pk], "full_name", None) or objects[r.pk].name,
-              "outcomes": r.outcomes} for r in page]
+              "outcomes": r.outcomes, "statuses": statuses(r)} for r in page]
     return {"year": params.year, "count": len(rows), "limit": params.limit, "offset": params.offset, "items": items}

@@ -51,6 +51,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.grant.end": "Kết thúc phân quyền",
     "accounts.token.create": "Tạo khóa API",
     "accounts.token.revoke": "Thu hồi khóa API",
+    "counting.confirmation.record": "Ghi xác nhận của hội đồng (tiêu chuẩn định tính)",
 }
 
 # Verbs of codes without their own label.

@@ -29,7 +29,7 @@ from thidua.core.access import access, ensure, get_scoped_or_404, provinces_for,
 from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.org.models import Province
-from thidua.rules import registry
+from thidua.rules import council, registry
 from thidua.rules.catalogue import (
     AWARD_CODES,
     AWARD_SUBJECTS,
@@ -373,7 +373,10 @@ def whatif(request):
             error = answer["error"]["message"]
         else:
             result = answer["results"][0]
-            result["outcome_text"] = {"ELIGIBLE": "Đủ điều kiện", "NOT_ELIGIBLE": "Chưa đủ điều kiện", "HOLD": "Tạm hoãn xét"}[result["outcome"]]
+            # An ELIGIBLE that still waits on qualitative conditions has its own label and badge.
+            result["status"] = council.status(result)
+            result["outcome_text"] = council.STATUS_LABELS[result["status"]]
+            result["badge"] = council.STATUS_BADGES[result["status"]]
             result["confirm_texts"] = [CONFIRMATIONS[k] for k in result["needs_confirmation"]]
             result["province"] = answer.get("province")
             for row in result["rule"].get("overrides", []):

@@ -23,7 +23,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from thidua.audit.log import diff, record, snapshot
 from thidua.core.access import ensure
@@ -31,6 +31,7 @@ from thidua.core.cas import save_with_version
 from thidua.core.errors import ActionError, ConcurrentEditError
 from thidua.core.files import store_bytes, store_upload
 from thidua.core.models import normalise_text_fields
+from thidua.rules.text import nfc
 from thidua.counting.models import COUNT_FIELDS, CountingMinutes, ExternalResult, PaperBallotBatch, TallyEntry
 from thidua.counting.paper import MAX_BALLOTS, render_ballots
 from thidua.rules import counting as rules
@@ -354,3 +355,100 @@ def do_save_minutes(*, actor, poll: Poll, data: dict[str, Any], expected_version
         save_with_version(existing, expected_version, MINUTES_FIELDS)
         record(actor=actor, action="counting.minutes.update", obj=existing, changes=changes)
         return existing
+
+
+# ------------------------------------------------------------------------------------ council confirmations
+
+
+def confirmable_items(*, poll: Poll | None = None, meeting=None):
+    """The proposal items a session can confirm conditions for: from a poll, the items whose
+    subject is one of its candidates; from a block meeting, the items of the dossiers drawn up
+    from it. Dossiers already decided or rejected are left out."""
+    from thidua.proposals.models import ProposalItem
+    from thidua.voting.models import Candidate
+
+    items = ProposalItem.objects.exclude(proposal__state__in=["DECIDED", "REJECTED"]).select_related("proposal", "person", "unit")
+    if poll is not None:
+        candidates = Candidate.objects.filter(poll=poll)
+        people = candidates.filter(person__isnull=False).values("person_id")
+        units = candidates.filter(unit__isnull=False).values("unit_id")
+        return items.filter(province_id=poll.province_id).filter(Q(person_id__in=people) | Q(unit_id__in=units)).order_by("pk")
+    return items.filter(proposal__meeting=meeting).order_by("pk")
+
+
+def _confirmation_source(actor, poll: Poll | None, meeting) -> tuple[int, dt.date]:
+    """Check the actor may record for the source; return (province id, date of the session)."""
+    if (poll is None) == (meeting is None):
+        raise ActionError("Cần chọn đúng một nguồn: biên bản của một cuộc bỏ phiếu, hoặc quyết định của một hội nghị của khối.")
+    if poll is not None:
+        ensure(actor, "poll.manage", **poll_scope(poll))
+        if poll.state == PollState.DRAFT:
+            raise ActionError("Cuộc bỏ phiếu còn đang chuẩn bị, chưa họp: chưa có biên bản để ghi xác nhận của hội đồng.")
+        return poll.province_id, poll.held_on
+    ensure(actor, "bloc.lead", province=meeting.province_id, bloc=meeting.bloc_year.bloc_id)
+    return meeting.province_id, meeting.held_on
+
+
+def do_record_council_confirmation(
+    *, actor, item, key: str, confirmed: bool, reference: str, dated: dt.date, poll: Poll | None = None, meeting=None,
+    note: str = "",
+):
+    """Record that the council confirmed (or did not confirm) a qualitative condition of one
+    proposed subject, in the minutes of `poll`'s session or the decision of block `meeting`.
+
+    The item's checks are run again so its result reads the confirmation at once.
+    """
+    from thidua.counting.models import CouncilConfirmation
+    from thidua.proposals import checks
+    from thidua.proposals.actions import _evaluation_date, _run_checks
+    from thidua.rules.catalogue import AWARD_NAMES, CONFIRMATIONS
+    from thidua.rules.council import confirmation_keys
+
+    province_id, held_on = _confirmation_source(actor, poll, meeting)
+    reference, note = nfc(reference or "").strip(), nfc(note or "").strip()
+    if key not in CONFIRMATIONS:
+        raise ActionError("Tiêu chuẩn cần hội đồng xác nhận không có trong danh mục.", field="key")
+    if not isinstance(confirmed, bool):
+        raise ActionError("Hãy chọn hội đồng xác nhận đạt hay không đạt.", field="confirmed")
+    if not reference:
+        raise ActionError("Hãy ghi số, ký hiệu biên bản hoặc quyết định có ghi xác nhận này.", field="reference")
+    if len(reference) > 120:
+        raise ActionError("Số, ký hiệu biên bản hoặc quyết định dài quá 120 ký tự.", field="reference")
+    if not isinstance(dated, dt.date):
+        raise ActionError("Hãy ghi ngày của biên bản hoặc quyết định (dd/mm/yyyy).", field="dated")
+    if dated < held_on:
+        raise ActionError(
+            f"Ngày biên bản, quyết định ({dated:%d/%m/%Y}) không thể trước ngày họp ({held_on:%d/%m/%Y}).", field="dated"
+        )
+    if dated > dt.date.today():
+        raise ActionError(f"Ngày biên bản, quyết định ({dated:%d/%m/%Y}) chưa đến.", field="dated")
+    with transaction.atomic():
+        source = confirmable_items(poll=poll, meeting=meeting)
+        locked = source.model.objects.select_for_update().filter(pk=item.pk).select_related("proposal").first()
+        if locked is None or locked.province_id != province_id:
+            raise ActionError("Không tìm thấy đối tượng đề nghị này.")
+        if locked.proposal.state in ("DECIDED", "REJECTED"):
+            raise ActionError("Hồ sơ đề nghị đã kết thúc (đã có quyết định hoặc không đủ điều kiện); không ghi thêm xác nhận.")
+        if not source.filter(pk=locked.pk).exists():
+            if poll is not None:
+                raise ActionError(
+                    f"{locked.subject_name} không có trong danh sách được bình xét của cuộc bỏ phiếu “{poll.title}”: "
+                    "biên bản của phiên họp này không xác nhận được cho đối tượng đó."
+                )
+            raise ActionError(f"Hồ sơ đề nghị có {locked.subject_name} không được lập từ hội nghị này.")
+        result = checks.evaluate_eligibility(locked, locked.proposal.year, _evaluation_date(locked.proposal))
+        if "error" not in result and key not in confirmation_keys(result):
+            raise ActionError(
+                f"{AWARD_NAMES[locked.award]} không có tiêu chuẩn “{CONFIRMATIONS[key]}”: hội đồng không cần xác nhận điều kiện này.",
+                field="key",
+            )
+        existing = CouncilConfirmation.objects.filter(province_id=province_id, item=locked, key=key).first()
+        before = snapshot(existing) if existing else {}
+        row = existing or CouncilConfirmation(province_id=province_id, item=locked, key=key)
+        row.confirmed, row.reference, row.dated, row.note = confirmed, reference, dated, note
+        row.poll, row.meeting = poll, meeting
+        row.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.save()
+        _run_checks(locked.proposal)
+        record(actor=actor, action="counting.confirmation.record", obj=row, changes=diff(before, snapshot(row)), note=row.text)
+    return row

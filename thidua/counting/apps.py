@@ -13,3 +13,6 @@ class CountingConfig(AppConfig):
 
         for model in (m.PaperBallotBatch, m.TallyEntry, m.ExternalResult, m.CountingMinutes):
             register_scope(model, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc")
+        register_scope(
+            m.CouncilConfirmation, province="province", unit="item__proposal__audience__unit", bloc="item__proposal__bloc_year__bloc"
+        )

@@ -104,3 +104,25 @@ class MinutesForm(VietnameseFormMixin, forms.Form):
     board_head = forms.CharField(label="Trưởng ban kiểm phiếu", max_length=120)
     board_members = forms.CharField(label="Thành viên ban kiểm phiếu (mỗi dòng một người)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     notes = forms.CharField(label="Ghi chú thêm vào biên bản", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CouncilConfirmationForm(VietnameseFormMixin, forms.Form):
+    """One qualitative condition the council confirmed (or not) for one proposed subject."""
+
+    item = forms.ChoiceField(label="Đối tượng đề nghị (hồ sơ, danh hiệu)")
+    key = forms.ChoiceField(label="Tiêu chuẩn hội đồng xác nhận")
+    confirmed = forms.ChoiceField(
+        label="Kết luận của hội đồng", choices=[("yes", "Xác nhận đạt"), ("no", "Không xác nhận (không đạt)")], widget=forms.RadioSelect,
+    )
+    reference = forms.CharField(label="Số, ký hiệu biên bản hoặc quyết định", max_length=120)
+    dated = forms.DateField(label="Ngày biên bản hoặc quyết định")
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, items=(), **kwargs):
+        from thidua.rules.catalogue import AWARD_NAMES, CONFIRMATIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [
+            (str(i.uid), f"{i.subject_name} — {AWARD_NAMES.get(i.award, i.award)} (hồ sơ: {i.proposal.title})") for i in items
+        ]
+        self.fields["key"].choices = list(CONFIRMATIONS.items())

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from thidua.core.models import TenantModel
+from thidua.rules.catalogue import CONFIRMATIONS
 from thidua.rules.counting import valid_ballots
 
 COUNT_FIELDS = ["present", "written_opinions", "ballots_issued", "ballots_used", "ballots_spoiled", "ballots_invalid", "ballots_blank"]
@@ -123,3 +124,56 @@ class CountingMinutes(TenantModel):
 
     def member_list(self) -> list[str]:
         return [line.strip() for line in (self.board_members or "").splitlines() if line.strip()]
+
+
+class CouncilConfirmation(TenantModel):
+    """A qualitative condition ("tiêu biểu xuất sắc", "nội bộ đoàn kết"…) the council confirmed or
+    refused for one proposed subject, with the minutes of the session (a poll of the council or
+    the block) or the decision of a block meeting it was recorded in.
+
+    It feeds that proposal item's eligibility (thidua/proposals/checks.py): the engine then reads
+    the condition as confirmed (or failed) instead of "to be confirmed". One row per item and
+    condition; recording it again replaces it, the audit log keeps the old value.
+    """
+
+    item = models.ForeignKey(
+        "proposals.ProposalItem", verbose_name="Đối tượng đề nghị", on_delete=models.CASCADE, related_name="council_confirmations"
+    )
+    key = models.CharField("Tiêu chuẩn định tính", max_length=30, choices=list(CONFIRMATIONS.items()))
+    confirmed = models.BooleanField("Hội đồng xác nhận đạt")
+    poll = models.ForeignKey(
+        "voting.Poll", verbose_name="Cuộc bỏ phiếu (biên bản phiên họp)", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "blocs.Meeting", verbose_name="Hội nghị của khối (quyết định)", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField("Số, ký hiệu biên bản hoặc quyết định", max_length=120)
+    dated = models.DateField("Ngày biên bản hoặc quyết định")
+    note = models.TextField("Ghi chú", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "Xác nhận của hội đồng"
+        verbose_name_plural = "Xác nhận của hội đồng"
+        ordering = ["item", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(poll__isnull=False) & Q(meeting__isnull=True)) | (Q(poll__isnull=True) & Q(meeting__isnull=False)),
+                name="counting_confirmation_one_source",
+            ),
+            models.UniqueConstraint(fields=["province", "item", "key"], name="counting_confirmation_item_key_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} — {CONFIRMATIONS.get(self.key, self.key)}"
+
+    @property
+    def source_text(self) -> str:
+        """"biên bản số 05/BB-HĐTĐKT ngày 05/01/2026" or "quyết định số … ngày …" of a block meeting."""
+        what = "biên bản" if self.poll_id else "quyết định của hội nghị"
+        return f"{what} số {self.reference} ngày {self.dated:%d/%m/%Y}"
+
+    @property
+    def text(self) -> str:
+        verdict = "đã xác nhận" if self.confirmed else "không xác nhận"
+        return f"Hội đồng {verdict} “{CONFIRMATIONS.get(self.key, self.key)}” theo {self.source_text}"

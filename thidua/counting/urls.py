@@ -14,6 +14,8 @@ urlpatterns = [
     path("bo-phieu/<uuid:uid>/ket-qua/", views.result, name="result"),
     path("bo-phieu/<uuid:uid>/ket-qua-ngoai/", views.external, name="external"),
     path("bo-phieu/<uuid:uid>/bien-ban/", views.minutes, name="minutes"),
+    path("bo-phieu/<uuid:uid>/xac-nhan-cua-hoi-dong/", views.poll_confirmations, name="poll_confirmations"),
+    path("hoi-nghi/<uuid:uid>/xac-nhan-cua-hoi-dong/", views.meeting_confirmations, name="meeting_confirmations"),
     path("phieu-in/<uuid:uid>/", views.batch_download, name="batch_download"),
     path("bien-ban-goc/<uuid:uid>/", views.external_file, name="external_file"),
 ]

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 
 from thidua.core.access import access, ensure, get_scoped_or_404
 from thidua.core.errors import ActionError
+from thidua.core.forms import apply_action_error
 from thidua.counting import actions
 from thidua.counting.documents import electorate_label
 from thidua.counting.forms import ExternalResultForm, MinutesForm, PrintBallotsForm, TallyForm
 from thidua.counting.models import CountingMinutes, ExternalResult, PaperBallotBatch
 from thidua.counting.paper import strip_ids, threshold_text, vn_percent
+from thidua.rules.catalogue import CONFIRMATIONS as CONFIRMATION_TEXTS
 from thidua.rules.counting import totals_line, valid_ballots
 from thidua.voting.models import Mode, Poll, PollState
 
@@ -308,4 +310,64 @@ def minutes(request, uid):
     return render(
         request, "counting/minutes.html",
         _context(request, poll, form=form, record=record, document=document, can_generate=_allowed(request.user, "poll.count", poll)),
+    )
+
+
+# ------------------------------------------------------------------------------------ council confirmations
+
+
+def _confirmation_page(request, *, poll=None, meeting=None, back_url: str, title: str):
+    from thidua.counting.forms import CouncilConfirmationForm
+    from thidua.counting.models import CouncilConfirmation
+    from thidua.proposals.checks import item_confirmations
+    from thidua.rules.council import awaited
+
+    items = list(actions.confirmable_items(poll=poll, meeting=meeting))
+    form = CouncilConfirmationForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = next(i for i in items if str(i.uid) == data["item"])
+        try:
+            actions.do_record_council_confirmation(
+                actor=request.user, item=item, key=data["key"], confirmed=data["confirmed"] == "yes",
+                reference=data["reference"], dated=data["dated"], poll=poll, meeting=meeting, note=data["note"],
+            )
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            messages.success(request, f"Đã ghi xác nhận của hội đồng cho {item.subject_name}; kết quả xét điều kiện đã được tính lại.")
+            return redirect(request.path)
+    recorded = CouncilConfirmation.objects.filter(item__in=items).order_by("item_id", "key")
+    by_item: dict = {}
+    for row in recorded:
+        by_item.setdefault(row.item_id, []).append(row)
+    rows = []
+    for item in items:
+        result = item.eligibility or {}
+        rows.append({"item": item, "confirmations": by_item.get(item.pk, []), "waiting": [CONFIRMATION_TEXTS[k] for k in awaited(result)] if result.get("checks") else [],
+                     "given": item_confirmations(item)})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "counting/confirmations.html", {
+        "poll": poll, "meeting": meeting, "form": form, "rows": rows, "back_url": back_url, "title": title,
+    }, status=status)
+
+
+@access("poll.manage")
+def poll_confirmations(request, uid):
+    """Record from a poll's minutes what the council confirmed for the subjects it deliberated."""
+    poll = get_scoped_or_404(request.user, Poll.objects.select_related(*POLL_RELATED), "poll.manage", uid=uid)
+    ensure(request.user, "poll.manage", **actions.poll_scope(poll))
+    return _confirmation_page(request, poll=poll, back_url=poll_url(poll) or "", title=poll.title)
+
+
+@access("bloc.lead")
+def meeting_confirmations(request, uid):
+    """Record from a block meeting's decision what it confirmed for the subjects of its dossiers."""
+    from thidua.blocs.models import Meeting
+
+    meeting = get_scoped_or_404(request.user, Meeting.objects.select_related("bloc_year__bloc"), "bloc.lead", uid=uid)
+    ensure(request.user, "bloc.lead", province=meeting.province_id, bloc=meeting.bloc_year.bloc_id)
+    return _confirmation_page(
+        request, meeting=meeting, back_url=reverse("blocs:meeting_detail", kwargs={"uid": meeting.uid}),
+        title=f"{meeting} — {meeting.bloc_year.bloc.name}",
     )

@@ -65,6 +65,38 @@ def _engine(subject: str, year: int, on: dt.date, province_code, history: list[d
     return {r["award"]: r["outcome"] for r in evaluate_eligibility(request, overrides=overrides)["results"]}
 
 
+def awards_awaiting_council(subject: str, awards: list[str], on: dt.date | None = None) -> set[str]:
+    """The awards whose every route holds a qualitative condition (thidua/rules/council.py).
+
+    The batch gives no confirmation (it has no minutes), so an ELIGIBLE of these awards is
+    "Đủ điều kiện nếu Hội đồng xác nhận", never a plain "Đủ điều kiện". Which checks a route holds
+    does not depend on the data, so one evaluation with an empty history tells.
+    """
+    from thidua.rules.council import every_route_asks_council
+    from thidua.rules.eligibility import evaluate_eligibility
+    from thidua.rules.errors import WhatIfError
+
+    wanted = [a for a in awards if a in awards_for(subject)]
+    if not wanted:
+        return set()
+    request = {
+        "kind": "eligibility", "decided_on": (on or dt.date.today()).isoformat(), "province": None, "subject": subject,
+        "year": (on or dt.date.today()).year, "awards": wanted, "history": [], "collective": None, "confirmations": {},
+    }
+    try:
+        results = evaluate_eligibility(request)["results"]
+    except WhatIfError:
+        return set()
+    return {r["award"] for r in results if every_route_asks_council(r)}
+
+
+def display_status(outcome: str | None, award: str, awaiting: set[str]) -> str | None:
+    """The status shown for a batch cell: ELIGIBLE_IF_CONFIRMED for an award that waits on the council."""
+    if outcome == "ELIGIBLE" and award in awaiting:
+        return "ELIGIBLE_IF_CONFIRMED"
+    return outcome
+
+
 def _rows(qs) -> list[tuple]:
     """Plain tuples of a values_list queryset in one round trip (no server-side cursor, no per-row ORM work)."""
     sql, params = qs.query.sql_with_params()

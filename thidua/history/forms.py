@@ -94,7 +94,8 @@ class PolicyForm(VietnameseFormMixin, forms.Form):
 
 class BatchFilterForm(VietnameseFormMixin, forms.Form):
     SUBJECTS = [("ca-nhan", "Cá nhân"), ("tap-the", "Tập thể")]
-    OUTCOMES = [("", "Tất cả kết quả"), ("ELIGIBLE", "Đủ điều kiện"), ("HOLD", "Tạm hoãn xét"), ("NOT_ELIGIBLE", "Chưa đủ điều kiện")]
+    OUTCOMES = [("", "Tất cả kết quả"), ("ELIGIBLE", "Đủ điều kiện"), ("ELIGIBLE_IF_CONFIRMED", "Đủ điều kiện nếu Hội đồng xác nhận"),
+                ("HOLD", "Tạm hoãn xét"), ("NOT_ELIGIBLE", "Chưa đủ điều kiện")]
 
     doi_tuong = forms.ChoiceField(label="Đối tượng", choices=SUBJECTS, required=False)
     nam = _year_field("Năm", required=False)

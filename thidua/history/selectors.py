@@ -34,9 +34,12 @@ from thidua.rules.catalogue import (
     EMULATION_TITLES,
     INDIVIDUAL,
 )
+from thidua.rules import council
 
 HEAVY_DISCIPLINE = frozenset(DISCIPLINES[DISCIPLINES.index("CANH_CAO"):])
-OUTCOME_LABELS = {"ELIGIBLE": "Đủ điều kiện", "NOT_ELIGIBLE": "Chưa đủ điều kiện", "HOLD": "Tạm hoãn xét"}
+# Labels by display status: an ELIGIBLE that still waits on the council reads differently from
+# one the data decides (thidua/rules/council.py).
+OUTCOME_LABELS = council.STATUS_LABELS
 
 
 def kind_of(subject) -> str:
@@ -285,19 +288,36 @@ def history_rows(subject) -> list[dict]:
 
 
 def outcome_summary(results: list[dict]) -> list[dict]:
-    """Results for display: outcome label, failing/pending checks first."""
+    """Results for display: status label and badge, failing/pending checks first.
+
+    `status` is the engine's outcome, except that an ELIGIBLE resting only on qualitative
+    conditions not yet confirmed is ELIGIBLE_IF_CONFIRMED; `pending` then lists the conditions
+    of its open routes (those the council must confirm for the result to hold).
+    """
     rows = []
     for result in results:
         checks = result.get("checks", [])
         failing = [c for c in checks if c["passed"] is False]
-        pending = [c for c in checks if c["passed"] is None]
+        status = council.status(result)
+        routes = []
+        if status == council.ELIGIBLE_IF_CONFIRMED:
+            # One open route is enough: each is listed with the conditions it still waits on.
+            for route in council.open_routes(result):
+                waiting = _dedupe([c for c in route if c["passed"] is None])
+                routes.append({"route": route[0].get("route"), "checks": waiting})
+            pending = [c for r in routes for c in r["checks"]]
+        else:
+            pending = [c for c in checks if c["passed"] is None]
         rows.append({
             "award": result["award"],
             "name": result.get("name") or AWARD_NAMES.get(result["award"], ""),
             "outcome": result["outcome"],
-            "label": OUTCOME_LABELS[result["outcome"]],
+            "status": status,
+            "badge": council.STATUS_BADGES[status],
+            "label": OUTCOME_LABELS[status],
             "failing": _dedupe(failing),
             "pending": _dedupe(pending),
+            "council_routes": routes,
             "passed": _dedupe([c for c in checks if c["passed"] is True]),
             "money_vnd": result.get("money_vnd"),
             "rule": result.get("rule", {}),

@@ -245,17 +245,24 @@ def batch_page(request):
         error = None
     except WhatIfError as exc:  # no rule version in force today, say
         rows, error = [], exc.message
+    # The batch has no council minutes: an ELIGIBLE of an award whose every route waits on a
+    # qualitative condition is shown as "Đủ điều kiện nếu Hội đồng xác nhận".
+    awaiting = batch.awards_awaiting_council(INDIVIDUAL if model is Person else COLLECTIVE, awards)
+
+    def shown(row, code):
+        return batch.display_status(row.outcomes.get(code), code, awaiting)
+
     if outcome:
-        rows = [r for r in rows if any(v == outcome for v in r.outcomes.values())]
-    counts = {a: {o: 0 for o in ("ELIGIBLE", "HOLD", "NOT_ELIGIBLE")} for a in awards}
+        rows = [r for r in rows if any(shown(r, code) == outcome for code in r.outcomes)]
+    counts = {a: {o: 0 for o in selectors.OUTCOME_LABELS} for a in awards}
     for row in rows:
-        for code, value in row.outcomes.items():
-            counts[code][value] += 1
+        for code in row.outcomes:
+            counts[code][shown(row, code)] += 1
     if request.GET.get("xuat") == "xlsx":
-        return _batch_export(model, rows, awards, year)
+        return _batch_export(model, rows, awards, year, shown)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     names = _names(model, [r.pk for r in page.object_list])
-    table = [{"subject": names.get(r.pk), "cells": [(a, r.outcomes.get(a)) for a in awards]} for r in page.object_list]
+    table = [{"subject": names.get(r.pk), "cells": [(a, shown(r, a)) for a in awards]} for r in page.object_list]
     context = {
         "form": form, "page_obj": page, "table": table, "awards": [(a, AWARD_NAMES[a]) for a in awards], "year": year,
         "kind": kind, "counts": [(AWARD_NAMES[a], counts[a]) for a in awards], "error": error,
@@ -272,7 +279,7 @@ def _names(model, pks):
     return {u.pk: u for u in Unit.objects.filter(pk__in=pks)}
 
 
-def _batch_export(model, rows, awards, year):
+def _batch_export(model, rows, awards, year, shown):
     names = {}
     pks = [r.pk for r in rows]
     for start in range(0, len(pks), 5000):
@@ -283,7 +290,7 @@ def _batch_export(model, rows, awards, year):
     else:
         columns = [("Tập thể", lambda r: names[r.pk].name)]
     for code in awards:
-        columns.append((AWARD_NAMES[code], lambda r, code=code: selectors.OUTCOME_LABELS.get(r.outcomes.get(code), "")))
+        columns.append((AWARD_NAMES[code], lambda r, code=code: selectors.OUTCOME_LABELS.get(shown(r, code), "")))
     return export_response("xlsx", f"du-dieu-kien-khen-thuong-{year}", columns, rows, f"Đủ điều kiện {year}")
 
 

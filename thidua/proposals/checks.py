@@ -25,6 +25,7 @@ import datetime as dt
 import importlib
 import logging
 
+from thidua.rules import council
 from thidua.rules.catalogue import AWARD_NAMES, EMULATION_TITLES
 from thidua.rules.proposals import quota_blocker
 
@@ -55,6 +56,17 @@ def _history_selectors():
         return None
 
 
+def item_confirmations(item) -> dict[str, bool]:
+    """The qualitative conditions of an item: the officer's entries, then the council's records
+    (minutes of a poll, decision of a block meeting: thidua.counting.CouncilConfirmation), which win."""
+    from thidua.counting.models import CouncilConfirmation
+
+    confirmations = {str(k): bool(v) for k, v in (item.confirmations or {}).items()}
+    if item.pk:
+        confirmations.update(dict(CouncilConfirmation.objects.filter(item_id=item.pk).values_list("key", "confirmed")))
+    return confirmations
+
+
 def _build_request(item, year: int, on: dt.date) -> dict:
     selectors = _history_selectors()
     builder = getattr(selectors, "eligibility_request", None) if selectors else None
@@ -75,7 +87,7 @@ def _build_request(item, year: int, on: dt.date) -> dict:
     request["decided_on"] = on.isoformat()
     request["province"] = province_code_on(item.province, on)
     confirmations = dict(request.get("confirmations") or {})
-    confirmations.update({k: bool(v) for k, v in (item.confirmations or {}).items()})
+    confirmations.update(item_confirmations(item))
     request["confirmations"] = confirmations
     return request
 
@@ -88,7 +100,7 @@ def evaluate_eligibility(item, year: int, on: dt.date) -> dict:
     evaluate_subject = getattr(selectors, "evaluate_subject", None) if selectors else None
     if evaluate_subject is not None:
         try:
-            return _first_result(evaluate_subject(item.subject, item.award, year, on=on, confirmations=dict(item.confirmations or {})))
+            return _first_result(evaluate_subject(item.subject, item.award, year, on=on, confirmations=item_confirmations(item)))
         except Exception:  # a defect there must not stop a dossier: fall back to the request door
             logger.exception("history.evaluate_subject failed; using the what-if door")
     result = evaluate_one(_build_request(item, year, on), expected_kind="eligibility")
@@ -127,7 +139,11 @@ def eligibility_blockers(result: dict) -> list[dict]:
         held = [c for c in checks if c.get("hold")]
         text = held[0]["text"] if held else "Đang xem xét kỷ luật hoặc có đơn thư, thanh tra, điều tra chưa kết luận: tạm hoãn xét."
         blockers.append({"code": "hold", "kind": "HOLD", "text": text, "citation": held[0].get("citation", HOLD_CITATION) if held else HOLD_CITATION})
-    for key in result.get("needs_confirmation") or []:
+    keys = result.get("needs_confirmation") or []
+    if outcome == "ELIGIBLE":
+        # Only what the result still waits on: nothing once one route is decided (thidua/rules/council.py).
+        keys = council.awaited(result) if council.status(result) == council.ELIGIBLE_IF_CONFIRMED else []
+    for key in keys:
         check = next((c for c in checks if c.get("code") == key or c.get("confirmation") == key), None)
         text = check["text"] if check else key
         blockers.append({"code": f"confirm:{key}", "kind": "WARN", "text": text, "citation": check.get("citation", "") if check else ""})

@@ -36,6 +36,7 @@ from thidua.proposals.forms import (
     VoteForm,
 )
 from thidua.proposals.models import Appraisal, Decision, DecisionKind, Proposal, ProposalAttachment, ProposalItem
+from thidua.rules import council
 from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
 from thidua.rules.proposals import EDITABLE_STATES, PROPOSAL_EVENTS, REASON_REQUIRED, ROLES, UNIT_HEAD_AWARDS, allowed_events, vnd
 
@@ -160,7 +161,8 @@ def proposal_detail(request, uid):
         request.user, Proposal.objects.select_related("proposer_unit", "bloc_year__bloc", "bloc_year__head_unit", "meeting", "province"), uid=uid
     )
     items = list(
-        proposal.items.select_related("person__unit", "unit", "hold_overridden_by").prefetch_related("recipients__decision").order_by("pk")
+        proposal.items.select_related("person__unit", "unit", "hold_overridden_by")
+        .prefetch_related("recipients__decision", "council_confirmations").order_by("pk")
     )
     roles = _roles(request.user, proposal)
     can_edit = proposal.state in EDITABLE_STATES and "proposer" in roles
@@ -175,6 +177,11 @@ def proposal_detail(request, uid):
         item.holds = [b for b in item.blockers or [] if b.get("kind") in ("HOLD", "MANUAL")]
         item.decision_rows = item.recipients.all()  # prefetched: no query per row on lists of hundreds
         item.money_text = vnd((item.eligibility or {}).get("money_vnd")) if (item.eligibility or {}).get("money_vnd") else ""
+        # "Đủ điều kiện nếu Hội đồng xác nhận" is not the green of a result the data decides.
+        item.status = council.status(item.eligibility) if (item.eligibility or {}).get("outcome") else None
+        item.status_label = council.STATUS_LABELS.get(item.status, "")
+        item.status_badge = council.STATUS_BADGES.get(item.status, "")
+        item.council_rows = list(item.council_confirmations.all())
     people, units = _item_choices(proposal) if can_edit else (Person.objects.none(), Unit.objects.none())
     events = [(e, PROPOSAL_EVENTS[e]) for e in allowed_events(proposal.state, roles) if e != "decide"]
     context = {

@@ -117,6 +117,29 @@ def _evidence(world):
     return world._counting_evidence
 
 
+def _confirmable(world):
+    """(poll, item): an open e-ballot of Ban Tuyên giáo's council on a person, and that person
+    proposed for Bằng khen của Chủ tịch UBND tỉnh in a dossier of Ban Tuyên giáo."""
+    from thidua.org import actions as org
+    from thidua.proposals import actions as proposals
+
+    person = org.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": "Lê Thị Xác Nhận", "gender": "NU"})
+    council = _voting().do_create_council(
+        actor=None, province=world.an_giang, data={"name": "Hội đồng TĐKT Ban Tuyên giáo", "level": "UNIT", "unit": world.tuyen_giao},
+    )
+    _voting().do_add_council_member(actor=None, council=council, data={"full_name": "Hồ Văn Mừng", "role": "CHAIR", "term_from": dt.date(2025, 1, 1)})
+    poll = _voting().do_create_poll(
+        actor=None,
+        data={"title": "Bình xét Bằng khen năm 2025", "council": council, "electorate": "COUNCIL", "subject": "AWARD",
+              "award_code": "BK_TINH", "threshold_pct": 50, "method": "APPROVE_EACH", "mode": "E_BALLOT", "held_on": dt.date(2025, 12, 20)},
+        candidates=[{"person": person}],
+    )
+    poll = _voting().do_open_poll(actor=None, poll=poll, expected_version=poll.version)
+    proposal = proposals.do_create_proposal(actor=None, proposer_unit=world.tuyen_giao, data={"title": "Đề nghị Bằng khen năm 2025", "year": 2025})
+    item = proposals.do_add_item(actor=None, proposal=proposal, data={"person": person, "award": "BK_TINH"})
+    return poll, item
+
+
 def register(matrix) -> None:
     Sample, ActionEntry = matrix.Sample, matrix.ActionEntry
     paper = lambda w: {"uid": _entered(w).uid}  # noqa: E731
@@ -132,6 +155,8 @@ def register(matrix) -> None:
         "counting:minutes": Sample(lambda w: {"uid": _with_result(w).uid}, POLL_SEEN_BY),
         "counting:batch_download": Sample(lambda w: {"uid": _batch(w).uid}, POLL_SEEN_BY),
         "counting:external_file": Sample(lambda w: {"uid": _evidence(w).uid}, POLL_SEEN_BY),
+        "counting:poll_confirmations": Sample(lambda w: {"uid": _poll(w).uid}, POLL_SEEN_BY),
+        "counting:meeting_confirmations": Sample(lambda w: {"uid": matrix.extras(w).meeting.uid}, matrix.UNIT_SEEN_BY),
     })
     matrix.ACTIONS.update({
         "thidua.counting.actions.do_print_ballots": ActionEntry(
@@ -152,6 +177,14 @@ def register(matrix) -> None:
                 held_at="Hội đồng TĐKT Ban Tổ chức Tỉnh ủy", expected_version=p.version,
             ),
             setup=lambda w: _poll(w, mode="EXTERNAL"), note="its one audit row is voting's result row",
+        ),
+        "thidua.counting.actions.do_record_council_confirmation": ActionEntry(
+            "poll.manage",
+            lambda w, a, prepared: _counting().do_record_council_confirmation(
+                actor=a, item=prepared[1], key="exemplary", confirmed=True, reference="05/BB-HĐTĐKT", dated=dt.date(2025, 12, 20),
+                poll=prepared[0],
+            ),
+            setup=_confirmable,
         ),
         "thidua.counting.actions.do_save_minutes": ActionEntry(
             "poll.count",
