@@ -11,6 +11,7 @@ from thidua.history import batch
 from thidua.history.models import AwardRecord, DisciplinePeriod, Initiative, PendingInvestigation, TaskRating
 from thidua.history.selectors import evaluate_subject_all
 from thidua.org.models import Person, Unit
+from thidua.rules import council
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 1, 10)
@@ -76,11 +77,19 @@ def test_batch_outcomes_equal_the_engine_one_by_one(world, year):
     assert any(r.by_engine for r in rows) and any(not r.by_engine for r in rows)
     by_pk = {p.pk: p for p in persons}
     seen = set()
+    # The shown status too: "Đủ điều kiện nếu Hội đồng xác nhận" exactly where the engine's result waits on the council.
+    awaiting = batch.awards_awaiting_council("individual", list(rows[0].outcomes), on=ON)
+    statuses = set()
     for row in rows:
-        expected = {r["award"]: r["outcome"] for r in evaluate_subject_all(by_pk[row.pk], year, on=ON)["results"]}
+        results = evaluate_subject_all(by_pk[row.pk], year, on=ON)["results"]
+        expected = {r["award"]: r["outcome"] for r in results}
         assert row.outcomes == expected, f"{by_pk[row.pk].full_name} ({'engine' if row.by_engine else 'fast'})"
+        shown = {code: batch.display_status(value, code, awaiting) for code, value in row.outcomes.items()}
+        assert shown == {r["award"]: council.status(r) for r in results}, by_pk[row.pk].full_name
         seen |= set(expected.values())
+        statuses |= set(shown.values())
     assert seen == {"ELIGIBLE", "NOT_ELIGIBLE", "HOLD"}
+    assert {"ELIGIBLE", "ELIGIBLE_IF_CONFIRMED"} <= statuses
     units = Unit.objects.filter(pk__in=[world.tuyen_giao.pk, world.to_chuc.pk])
     for row in batch.evaluate_units(units, year, on=ON):
         unit = Unit.objects.get(pk=row.pk)

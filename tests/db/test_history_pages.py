@@ -97,12 +97,13 @@ def test_batch_page_lists_outcomes_and_exports_excel(world, client_for):
     assert "Người đủ điều kiện" in page and "Người chưa đánh giá" in page
     assert "Lao động tiên tiến" in page
     assert 'href="?nam=2025&amp;khen_thuong=LDTT&amp;xuat=xlsx"' in page
-    response = client.get(url, {"nam": "2025", "khen_thuong": "LDTT", "ket_qua": "ELIGIBLE", "xuat": "xlsx"})
+    # LĐTT also needs "nội bộ đoàn kết" confirmed in the minutes: eligible only if the council confirms.
+    response = client.get(url, {"nam": "2025", "khen_thuong": "LDTT", "ket_qua": "ELIGIBLE_IF_CONFIRMED", "xuat": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Họ và tên"
     assert [r[0] for r in rows[1:]] == ["Người đủ điều kiện"]
-    assert rows[1][-1] == "Đủ điều kiện"
+    assert rows[1][-1] == "Đủ điều kiện nếu Hội đồng xác nhận"
     # The Quảng Ninh officer sees none of An Giang's people.
     page = client_for(world.qn_officer).get(url, {"nam": "2025"}).content.decode()
     assert "Người đủ điều kiện" not in page

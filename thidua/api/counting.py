@@ -239,7 +239,8 @@ def record_council_confirmation(request, payload: CouncilConfirmationIn):
     poll = get_scoped_or_404(user, Poll, "poll.manage", uid=payload.poll) if payload.poll else None
     meeting = get_scoped_or_404(user, Meeting, "bloc.lead", uid=payload.meeting) if payload.meeting else None
     source = poll or meeting
-    item = get_scoped_or_404(user, ProposalItem.objects.filter(province_id=source.province_id), "registry.view", uid=payload.item)
+    items = ProposalItem.objects.filter(province_id__in=source.province.lineage_ids())
+    item = get_scoped_or_404(user, items, "registry.view", uid=payload.item)
     row = actions.do_record_council_confirmation(
         actor=user, item=item, key=payload.key, confirmed=payload.confirmed, reference=payload.reference, dated=payload.dated,
         poll=poll, meeting=meeting, note=payload.note,

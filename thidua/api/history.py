@@ -210,11 +210,11 @@ def subject_eligibility(request, kind: SubjectKind, uid: UUID, params: Query[Eli
     result = selectors.evaluate_request(request_obj)
     if "error" in result:
         return 422, result
-    # Extra fields beside the what-if result: the status shown on the pages and its label.
-    for item in result["results"]:
-        item["status"] = council.status(item)
-        item["status_label"] = council.STATUS_LABELS[item["status"]]
-    return {**result, "request": request_obj}
+    # Beside the what-if results (kept identical to that door): the status the pages show, by
+    # award — ELIGIBLE_IF_CONFIRMED when the result still waits on the council.
+    statuses = {item["award"]: council.status(item) for item in result["results"]}
+    labels = {code: council.STATUS_LABELS[status] for code, status in statuses.items()}
+    return {**result, "request": request_obj, "statuses": statuses, "status_labels": labels}
 
 
 @router.get("/history/eligible", response={200: BatchOut, **ERRORS},

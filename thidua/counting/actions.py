@@ -372,21 +372,23 @@ def confirmable_items(*, poll: Poll | None = None, meeting=None):
         candidates = Candidate.objects.filter(poll=poll)
         people = candidates.filter(person__isnull=False).values("person_id")
         units = candidates.filter(unit__isnull=False).values("unit_id")
-        return items.filter(province_id=poll.province_id).filter(Q(person_id__in=people) | Q(unit_id__in=units)).order_by("pk")
+        # A provincial council of a merged province deliberates the records of the provinces merged into it.
+        provinces = poll.province.lineage_ids()
+        return items.filter(province_id__in=provinces).filter(Q(person_id__in=people) | Q(unit_id__in=units)).order_by("pk")
     return items.filter(proposal__meeting=meeting).order_by("pk")
 
 
-def _confirmation_source(actor, poll: Poll | None, meeting) -> tuple[int, dt.date]:
-    """Check the actor may record for the source; return (province id, date of the session)."""
+def _confirmation_source(actor, poll: Poll | None, meeting) -> tuple[set[int], dt.date]:
+    """Check the actor may record for the source; return (its province's lineage, date of the session)."""
     if (poll is None) == (meeting is None):
         raise ActionError("Cần chọn đúng một nguồn: biên bản của một cuộc bỏ phiếu, hoặc quyết định của một hội nghị của khối.")
     if poll is not None:
         ensure(actor, "poll.manage", **poll_scope(poll))
         if poll.state == PollState.DRAFT:
             raise ActionError("Cuộc bỏ phiếu còn đang chuẩn bị, chưa họp: chưa có biên bản để ghi xác nhận của hội đồng.")
-        return poll.province_id, poll.held_on
+        return poll.province.lineage_ids(), poll.held_on
     ensure(actor, "bloc.lead", province=meeting.province_id, bloc=meeting.bloc_year.bloc_id)
-    return meeting.province_id, meeting.held_on
+    return meeting.province.lineage_ids(), meeting.held_on
 
 
 def do_record_council_confirmation(
@@ -404,7 +406,7 @@ def do_record_council_confirmation(
     from thidua.rules.catalogue import AWARD_NAMES, CONFIRMATIONS
     from thidua.rules.council import confirmation_keys
 
-    province_id, held_on = _confirmation_source(actor, poll, meeting)
+    provinces, held_on = _confirmation_source(actor, poll, meeting)
     reference, note = nfc(reference or "").strip(), nfc(note or "").strip()
     if key not in CONFIRMATIONS:
         raise ActionError("Tiêu chuẩn cần hội đồng xác nhận không có trong danh mục.", field="key")
@@ -425,7 +427,7 @@ def do_record_council_confirmation(
     with transaction.atomic():
         source = confirmable_items(poll=poll, meeting=meeting)
         locked = source.model.objects.select_for_update().filter(pk=item.pk).select_related("proposal").first()
-        if locked is None or locked.province_id != province_id:
+        if locked is None or locked.province_id not in provinces:
             raise ActionError("Không tìm thấy đối tượng đề nghị này.")
         if locked.proposal.state in ("DECIDED", "REJECTED"):
             raise ActionError("Hồ sơ đề nghị đã kết thúc (đã có quyết định hoặc không đủ điều kiện); không ghi thêm xác nhận.")
@@ -442,9 +444,9 @@ def do_record_council_confirmation(
                 f"{AWARD_NAMES[locked.award]} không có tiêu chuẩn “{CONFIRMATIONS[key]}”: hội đồng không cần xác nhận điều kiện này.",
                 field="key",
             )
-        existing = CouncilConfirmation.objects.filter(province_id=province_id, item=locked, key=key).first()
+        existing = CouncilConfirmation.objects.filter(province_id=locked.province_id, item=locked, key=key).first()
         before = snapshot(existing) if existing else {}
-        row = existing or CouncilConfirmation(province_id=province_id, item=locked, key=key)
+        row = existing or CouncilConfirmation(province_id=locked.province_id, item=locked, key=key)
         row.confirmed, row.reference, row.dated, row.note = confirmed, reference, dated, note
         row.poll, row.meeting = poll, meeting
         row.recorded_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -56,9 +56,13 @@ def status(result: dict) -> str:
 
 
 def awaited(result: dict) -> list[str]:
-    """The qualitative conditions (keys) the council still has to confirm on the open routes."""
+    """The qualitative conditions (keys) the council still has to confirm on the open routes
+    (none once one route is decided: the other routes are no longer needed)."""
     keys: list[str] = []
-    for checks in open_routes(result):
+    routes = open_routes(result)
+    if any(all(c.get("passed") is True for c in checks) for checks in routes):
+        return keys
+    for checks in routes:
         for check in checks:
             if check.get("passed") is None:
                 for key in check.get("confirmations") or [check.get("confirmation")]:
