@@ -15,6 +15,7 @@ from thidua.counting.models import CountingMinutes
 from thidua.counting.paper import BallotSheet, MinutesData, minutes_spec
 from thidua.documents.layout import LAYOUTS
 from thidua.documents.registry import Built, DocumentKind, register
+from thidua.voting.selectors import tie_equal_merit
 from thidua.org.models import DocFormat
 
 
@@ -109,6 +110,7 @@ def minutes_data(minutes: CountingMinutes, number: str = "", issued_on: dt.date 
         held_on=poll.held_on, number=number or None, issued_on=issued_on, source=poll.result_source or "PAPER",
         external_note=external_note, board_head=minutes.board_head, board_members=minutes.member_list(), chair=chair,
         secretary=minutes.secretary, meeting_title=meeting_title, attending=attending, guests=guests, notes=minutes.notes,
+        equal_merit=tie_equal_merit(poll)["text"] if result.get("tie") else "",
     )
     labels = {str(c.pk): c.label for c in poll.candidates.all()}
     return data, labels, unit

@@ -213,6 +213,9 @@ class MinutesData:
     attending: list[str] = field(default_factory=list)
     guests: list[str] = field(default_factory=list)
     notes: str = ""
+    # A tie at the cut-off: each tied candidate's gender and the women-first rule with its
+    # citation (thidua.rules.voting.equal_merit), so the chair's choice can follow it.
+    equal_merit: str = ""
 
 
 def _figures(data: MinutesData) -> list[Paragraph]:
@@ -341,6 +344,8 @@ def minutes_spec(data: MinutesData, labels: dict[str, str] | None = None) -> Doc
     tie = result.get("tie")
     if tie and tie.get("text"):
         body.append(Paragraph(strip_ids(tie["text"], labels)))
+    if tie and data.equal_merit:
+        body.append(Paragraph(f"Giới tính của những người, đơn vị bằng phiếu và quy định ưu tiên: {data.equal_merit}"))
     body.append(Heading(f"{roman[section - 1]}. KẾT LUẬN"))
     section += 1
     selected = [r for r in (result.get("results") or []) if r.get("selected")]

@@ -649,3 +649,71 @@ def tally(request: dict, *, overrides: list[dict] | None = None) -> dict:
         "quota": req["quota"],
         "explanation": explanation,
     }
+
+
+# --------------------------------------------------------------------------- equal merit: women first
+
+
+def _load_equal_merit() -> list[dict]:
+    doc = json.loads((DATA_DIR / "equal_merit.json").read_text(encoding="utf-8"))
+    versions = []
+    for version in doc["versions"]:
+        versions.append({
+            **version,
+            "_from": dt.date.fromisoformat(version["effective_from"]),
+            "_to": dt.date.fromisoformat(version["effective_to"]) if version.get("effective_to") else None,
+        })
+    return sorted(versions, key=lambda v: v["_from"])
+
+
+EQUAL_MERIT: list[dict] = _load_equal_merit()
+
+
+def equal_merit(tied: list[dict], decided_on: dt.date) -> dict:
+    """What the chair sees when candidates tie at the cut-off of the quota (NĐ 152/2025 Điều 4 khoản 6).
+
+    `tied`: the tied candidates, each ``{"id", "name", "female": bool | None}`` for a person, or
+    ``{"id", "name", "women": int, "members": int}`` for a collective (its women among its
+    people). Returns each candidate's gender (or share of women), whether the rule prefers it, the
+    rule with its citation, and one sentence for the chair and the minutes. The chair still
+    decides (chair_choice); this only shows the rule the choice should follow.
+    """
+    rule = next((v for v in EQUAL_MERIT if v["_from"] <= decided_on and (v["_to"] is None or decided_on <= v["_to"])), None)
+    in_force = bool(rule and rule.get("women_first"))
+    percent = (rule or {}).get("collective_women_percent", 70)
+    rows = []
+    for c in tied:
+        name = c.get("name") or str(c["id"])
+        if "members" in c or "women" in c:
+            women, members = int(c.get("women") or 0), int(c.get("members") or 0)
+            preferred = members > 0 and women * 100 >= percent * members
+            gender = f"tỷ lệ nữ {percent_string(women, members).replace('.', ',')}% ({women}/{members} người)" if members else "chưa có danh sách người của tập thể"
+        else:
+            female = c.get("female")
+            preferred = female is True
+            gender = {True: "nữ", False: "nam"}.get(female, "chưa ghi giới tính")
+        rows.append({"id": c["id"], "name": name, "gender": gender, "preferred": in_force and preferred})
+    preferred = [r for r in rows if r["preferred"]]
+    if rule is None:
+        text = f"Chưa có quy định về ưu tiên khi bằng thành tích có hiệu lực vào ngày {vn_date(decided_on)}."
+        return {"in_force": False, "rule": None, "citation": "", "candidates": rows, "preferred_ids": [], "text": text}
+    genders = "; ".join(f"{r['name']}: {r['gender']}" for r in rows)
+    if not in_force:
+        text = f"{genders}. {rule['text']} ({rule['citation']})."
+    elif preferred and len(preferred) < len(rows):
+        text = (
+            f"{genders}. {rule['text']} ({rule['citation']}): ưu tiên "
+            + ", ".join(r["name"] for r in preferred) + "; Chủ tịch hội đồng quyết định."
+        )
+    else:
+        which = "đều thuộc diện được ưu tiên" if preferred else "không ai thuộc diện được ưu tiên"
+        text = f"{genders}. {rule['text']} ({rule['citation']}); các trường hợp bằng phiếu {which}, Chủ tịch hội đồng quyết định."
+    return {
+        "in_force": in_force,
+        "rule": rule["text"],
+        "citation": rule["citation"],
+        "evidence": rule.get("evidence"),
+        "candidates": rows,
+        "preferred_ids": [r["id"] for r in preferred],
+        "text": text,
+    }

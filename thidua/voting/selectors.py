@@ -152,3 +152,37 @@ def participation_count(poll: Poll) -> int:
 
 def councils_for(user):
     return scoped(user, Council).annotate(member_count=Count("members", distinct=True)).order_by("name", "pk")
+
+
+def tie_equal_merit(poll: Poll) -> dict:
+    """For a tie at the cut-off of the poll's result: each tied candidate's gender (a person) or
+    share of women among its people (a unit), and the women-first rule in force on the meeting
+    date with its citation (thidua.rules.voting.equal_merit). Empty-handed when there is no tie."""
+    from thidua.org.models import Gender, Person
+    from thidua.rules.voting import equal_merit
+
+    tie = (poll.result or {}).get("tie") or {}
+    ids = [str(i) for i in tie.get("ids") or []]
+    if not ids:
+        return {"in_force": False, "candidates": [], "preferred_ids": [], "text": "", "citation": "", "rule": None}
+    candidates = {str(c.pk): c for c in Candidate.objects.filter(poll=poll, pk__in=ids).select_related("person", "unit")}
+    unit_ids = [c.unit_id for c in candidates.values() if c.unit_id and not c.person_id]
+    people = {
+        row["unit_id"]: row
+        for row in Person.objects.filter(unit_id__in=unit_ids).values("unit_id").annotate(
+            members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE))
+        )
+    }
+    tied = []
+    for cid in ids:
+        candidate = candidates.get(cid)
+        if candidate is None:
+            continue
+        if candidate.person_id:
+            tied.append({"id": cid, "name": candidate.label, "female": candidate.person.gender == Gender.FEMALE})
+        elif candidate.unit_id:
+            figures = people.get(candidate.unit_id) or {}
+            tied.append({"id": cid, "name": candidate.label, "women": figures.get("women", 0), "members": figures.get("members", 0)})
+        else:
+            tied.append({"id": cid, "name": candidate.label, "female": None})
+    return equal_merit(tied, poll.held_on)

@@ -288,10 +288,26 @@ def poll_detail(request, uid):
         "tie_form": None,
     }
     result = poll.result or {}
+    if result.get("tie"):
+        # Women first at equal merit (NĐ 152/2025 Điều 4 khoản 6): genders and the rule beside the tie.
+        context["equal_merit"] = selectors.tie_equal_merit(poll)
     if can_manage and result.get("needs_chair_choice"):
-        names = {str(c.pk): c.label for c in candidates}
-        context["tie_form"] = ChairChoiceForm(tied=[(cid, names.get(str(cid), cid)) for cid in result["tie"]["ids"]], initial={"version": poll.version})
+        context["tie_form"] = ChairChoiceForm(tied=_tied_choices(poll, context["equal_merit"]), initial={"version": poll.version})
     return render(request, "voting/poll_detail.html", context)
+
+
+def _tied_choices(poll: Poll, merit: dict) -> list[tuple[str, str]]:
+    """The chair's choices, each with the candidate's gender and whether the rule prefers it."""
+    names = {str(c.pk): c.label for c in poll.candidates.all()}
+    info = {str(r["id"]): r for r in merit.get("candidates", [])}
+    choices = []
+    for cid in (poll.result or {})["tie"]["ids"]:
+        row = info.get(str(cid))
+        label = names.get(str(cid), str(cid))
+        if row:
+            label += f" ({row['gender']}{' — được ưu tiên' if row['preferred'] else ''})"
+        choices.append((str(cid), label))
+    return choices
 
 
 @require_POST
@@ -382,8 +398,7 @@ def poll_tie(request, uid):
     if not result.get("needs_chair_choice"):
         messages.error(request, "Không có trường hợp bằng phiếu cần Chủ tịch hội đồng quyết định.")
         return redirect("voting:poll_detail", uid=poll.uid)
-    names = {str(c.pk): c.label for c in poll.candidates.all()}
-    form = ChairChoiceForm(request.POST, tied=[(str(cid), names.get(str(cid), cid)) for cid in result["tie"]["ids"]])
+    form = ChairChoiceForm(request.POST, tied=_tied_choices(poll, selectors.tie_equal_merit(poll)))
     if form.is_valid():
         try:
             actions.do_resolve_tie(actor=request.user, poll=poll, chair_choice=form.cleaned_data["chosen"], expected_version=form.cleaned_data["version"])
