@@ -53,6 +53,8 @@ def test_tie_form_shows_genders_and_the_rule(world, client_for):
     # The viewer sees the table beside the tie, without the form.
     page = client_for(world.viewer).get(reverse("voting:poll_detail", kwargs={"uid": poll.uid})).content.decode()
     assert 'id="equal-merit"' in page and "Được ưu tiên" in page and "Lựa chọn của Chủ tịch hội đồng" not in page
+    api = client_for(world.viewer).get(f"/api/v1/polls/{poll.uid}/result").json()
+    assert api["equal_merit"]["preferred_ids"] == [str(b.pk)] and api["equal_merit"]["citation"].endswith("Điều 4 khoản 6")
     # The form still records the chair's choice.
     response = client_for(world.an_officer).post(reverse("voting:poll_tie", kwargs={"uid": poll.uid}),
                                                  {"version": poll.version, "chosen": [str(b.pk)]})

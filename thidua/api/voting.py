@@ -383,7 +383,11 @@ def get_result(request, uid: UUID):
     poll = _poll(_user(request), uid)
     if poll.result is None:
         raise Http404("Không tìm thấy")
-    return {"result": poll.result, "sha256": poll.result_sha256, "source": poll.result_source}
+    out = {"result": poll.result, "sha256": poll.result_sha256, "source": poll.result_source}
+    if poll.result.get("tie"):
+        # Women first at equal merit (NĐ 152/2025 Điều 4 khoản 6): genders of the tied and the rule.
+        out["equal_merit"] = selectors.tie_equal_merit(poll)
+    return out
 
 
 @router.post("/polls/{uid}/result", response={200: PollOut, **WRITE_ERRORS}, summary="Ghi kết quả biểu quyết giơ tay hoặc bỏ phiếu họp ngoài hệ thống")
