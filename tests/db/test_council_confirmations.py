@@ -263,6 +263,9 @@ def test_access_action_page_and_api(world, client_for):
     assert response.json()["item_status"] == "ELIGIBLE_IF_CONFIRMED"  # "gương mẫu" still to confirm
     body["key"] = "exemplary"
     assert client_for(world.an_officer).post("/api/v1/council-confirmations", body, content_type="application/json").json()["item_status"] == "ELIGIBLE"
+    item_api = client_for(world.an_officer).get(f"/api/v1/proposals/{item.proposal.uid}").json()["items"][0]
+    assert item_api["outcome"] == "ELIGIBLE" and item_api["status"] == "ELIGIBLE"
+    assert any("theo biên bản số 05/BB-HĐTĐKT ngày 20/12/2025" in t for t in item_api["council_confirmations"])
     body["key"] = "party_orgs_strong"
     refused = client_for(world.an_officer).post("/api/v1/council-confirmations", body, content_type="application/json")
     assert refused.status_code in (400, 422) and "không có tiêu chuẩn" in refused.json()["error"]["message"]

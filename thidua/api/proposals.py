@@ -22,6 +22,7 @@ from thidua.core.errors import ActionError
 from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
 from thidua.proposals.models import Decision, Proposal, ProposalItem
+from thidua.rules import council
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
 from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES
 
@@ -53,6 +54,12 @@ class ItemOut(Schema):
     award_name: str
     achievements: str
     outcome: Optional[str] = Field(description="ELIGIBLE / NOT_ELIGIBLE / HOLD theo lần kiểm tra gần nhất")
+    status: Optional[str] = Field(
+        None, description="Kết quả hiển thị: như outcome, nhưng ELIGIBLE_IF_CONFIRMED khi còn chờ Hội đồng xác nhận tiêu chuẩn định tính"
+    )
+    council_confirmations: List[str] = Field(
+        default_factory=list, description="Xác nhận của hội đồng đã ghi, kèm số, ngày biên bản hoặc quyết định"
+    )
     blockers: List[Blocker]
     blocking: bool
     vote_members_total: Optional[int]
@@ -213,6 +220,8 @@ def item_out(item: ProposalItem) -> dict:
         "unit": item.unit.uid if item.unit_id else None, "subject_name": item.subject_name, "award": item.award,
         "award_name": AWARD_NAMES[item.award], "achievements": item.achievements,
         "outcome": (item.eligibility or {}).get("outcome"), "blockers": item.blockers or [], "blocking": bool(item.blocking()),
+        "status": council.status(item.eligibility) if (item.eligibility or {}).get("outcome") else None,
+        "council_confirmations": [c.text for c in item.council_confirmations.all()],
         "vote_members_total": item.vote_members_total, "vote_present": item.vote_present, "vote_yes": item.vote_yes,
         "vote_held_on": item.vote_held_on, "appraisal": item.appraisal, "appraisal_note": item.appraisal_note, "version": item.version,
     }
@@ -223,7 +232,7 @@ def _load(uid) -> Proposal:
 
 
 def proposal_out(p: Proposal) -> dict:
-    items = p.items.select_related("person", "unit").order_by("pk")
+    items = p.items.select_related("person", "unit").prefetch_related("council_confirmations").order_by("pk")
     return {
         "uid": p.uid, "title": p.title, "proposer": p.proposer_name, "proposer_unit": p.proposer_unit.uid if p.proposer_unit_id else None,
         "bloc_year": p.bloc_year.uid if p.bloc_year_id else None, "meeting": p.meeting.uid if p.meeting_id else None,

@@ -251,7 +251,10 @@ def item_add_eligible(request, uid):
         messages.error(request, error.message)
     else:
         blocked = sum(1 for item in added if item.blocking())
+        waiting = sum(1 for item in added if council.status(item.eligibility or {}) == council.ELIGIBLE_IF_CONFIRMED)
         text = f"Đã thêm {len(added)} cán bộ đủ điều kiện {AWARD_NAMES[award]} năm {proposal.year}."
+        if waiting:
+            text += f" {waiting} trường hợp chỉ đủ điều kiện nếu Hội đồng xác nhận các tiêu chuẩn định tính (ghi theo biên bản họp)."
         if blocked:
             text += f" {blocked} trường hợp còn vướng mắc, xem giải thích bên dưới."
         messages.success(request, text)
