@@ -13,7 +13,9 @@ batch sends every other case to the engine itself:
 With no confirmations given (the batch has no council minutes), a qualitative condition is
 "to confirm", never failing; so an award with a route made only of qualitative conditions
 (Bằng khen, Huân chương for collectives) is ELIGIBLE in a plain case, and the quantitative
-checks decide the rest. tests/db/test_history_batch.py checks batch == engine on mixed data.
+checks decide the rest. Such an ELIGIBLE is shown as "Đủ điều kiện nếu Hội đồng xác nhận"
+(batch.awards_awaiting_council, thidua/rules/council.py). tests/db/test_history_batch.py checks
+batch == engine, outcomes and shown statuses, on mixed data.
 """
 
 from __future__ import annotations
