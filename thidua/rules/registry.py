@@ -110,6 +110,7 @@ PARAM_LABELS = {
     ("TTLDTT", "ldtt_ratio_percent"): "Tỷ lệ tối thiểu cá nhân đạt Lao động tiên tiến (%)",
     ("TTLDXS", "ldtt_ratio_percent"): "Tỷ lệ tối thiểu cá nhân đạt Lao động tiên tiến (%)",
     ("TTLDXS", "min_cstdcs_members"): "Số cá nhân đạt Chiến sĩ thi đua cơ sở tối thiểu",
+    ("TTLDXS", "no_member_disciplined"): "Không có cá nhân bị kỷ luật từ cảnh cáo trở lên trong năm",
     ("BK_TINH", "cstdcs_streak_years"): "Số lần liên tục đạt Chiến sĩ thi đua cơ sở (điểm iv)",
     ("BK_TINH", "excellent_years"): "Số năm liên tục hoàn thành xuất sắc nhiệm vụ (điểm iv)",
     ("BK_TINH", "min_initiatives"): "Số sáng kiến, đề tài tối thiểu (điểm iv)",
