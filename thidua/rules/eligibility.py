@@ -135,6 +135,7 @@ from thidua.rules.catalogue import (
     TITLE_ALIASES,
     awards_for,
 )
+from thidua.rules import packs as provincial_packs
 from thidua.rules.errors import WhatIfError
 from thidua.rules.money import money_detail
 from thidua.rules.versions import apply_overrides, eligibility_version, parse_date
@@ -1649,13 +1650,21 @@ def _evaluate_award(case: Case, version: dict, applied: list[dict], code: str) -
     return result
 
 
-def evaluate_eligibility(request: dict, *, overrides: list[dict] | None = None) -> dict:
+def evaluate_eligibility(request: dict, *, overrides: list[dict] | None = None, packs: list[dict] | None = None) -> dict:
     """Evaluate the eligibility request of whatif-api.md; returns ``{"results": [...]}``.
 
-    ``overrides`` are the provincial override rows of ``request["province"]`` (see the module
-    docstring for their parameters). Raises WhatIfError for a malformed request (invalid_field,
-    unknown_award) or a decision date with no rule version in force (no_rule_version).
+    ``packs`` are the regulation packs of ``request["province"]`` (thidua/rules/packs.py): their
+    entries in force on the decision date change parameters, and a pack in force is cited beside
+    the Law. ``overrides`` are bare override rows (see the module docstring for their parameters).
+    Raises WhatIfError for a malformed request (invalid_field, unknown_award) or a decision date
+    with no rule version in force (no_rule_version).
     """
     case = parse_request(request)
-    version, applied = apply_overrides(eligibility_version(case.decided_on), overrides, case.decided_on)
-    return {"results": [_evaluate_award(case, version, applied, code) for code in case.awards]}
+    rows = list(overrides or []) + provincial_packs.entry_rows(packs, "eligibility")
+    version, applied = apply_overrides(eligibility_version(case.decided_on), rows, case.decided_on)
+    return {
+        "results": [
+            provincial_packs.cite(_evaluate_award(case, version, applied, code), packs, case.decided_on)
+            for code in case.awards
+        ]
+    }
