@@ -49,11 +49,15 @@ def load_demo(doc: dict) -> Counter:
     province = Province.objects.filter(code="91", name="An Giang", valid_to__isnull=True).first()
     if province is None:
         return stats
+    # A database from before packs holds the example as a migrated pack of its own: keep that one.
+    if RuleOverride.objects.filter(
+        province=province, rule=EXAMPLE["rule"], param=EXAMPLE["param"], effective_from=EXAMPLE_PACK["effective_from"]
+    ).exists():
+        return stats
     pack = RegulationPack.objects.filter(province=province, source_key=EXAMPLE_PACK["source_key"]).first()
     if pack is None:
         pack = RegulationPack.objects.create(province=province, **EXAMPLE_PACK)
         stats["packs"] += 1
-    if not RuleOverride.objects.filter(pack=pack, rule=EXAMPLE["rule"], param=EXAMPLE["param"]).exists():
-        do_add_pack_entry(actor=None, pack=pack, data=dict(EXAMPLE))
-        stats["rule_overrides"] += 1
+    do_add_pack_entry(actor=None, pack=pack, data=dict(EXAMPLE))
+    stats["rule_overrides"] += 1
     return stats

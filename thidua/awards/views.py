@@ -347,7 +347,10 @@ def pack_create(request):
 
 @access("rules.view")
 def pack_detail(request, uid):
-    pack = get_scoped_or_404(request.user, selectors.visible_packs(request.user), "rules.view", uid=uid)
+    try:
+        pack = selectors.visible_packs(request.user).get(uid=uid)
+    except (RegulationPack.DoesNotExist, ValueError) as exc:
+        raise Http404("Không tìm thấy") from exc
     entries = RuleOverride.objects.filter(pack=pack).select_related("province", "pack", "created_by", "ended_by").order_by(
         "family", "rule", "param", "-effective_from", "pk"
     )
