@@ -229,3 +229,14 @@ def test_the_whatif_page_shows_the_provinces_regulation_beside_the_law(world):
     assert "Luật Thi đua, khen thưởng 2022, Điều 28" in after and "Luật Thi đua, khen thưởng 2022, Điều 28" in before
     assert "Theo Quy định ban hành kèm theo Quyết định 86/2025/QĐ-UBND ngày 03/12/2025 của tỉnh Bắc Ninh" in after
     assert "86/2025" not in before
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize("key", ["2024-01-01", "2025-07-01"])
+def test_the_rule_page_of_ttldxs_shows_the_discipline_condition_as_unconfirmed(world, key):
+    client = Client()
+    client.force_login(world.viewer)
+    html = client.get(reverse("awards:rule_detail", kwargs={"code": "TTLDXS", "key": key})).content.decode()
+    row = html[html.index("Không có cá nhân bị kỷ luật từ cảnh cáo trở lên trong năm"):][:600]
+    assert "chưa xác nhận" in row and "có" in row
+    assert "Điều 27 (chưa xác minh" in html and "Bắc Ninh" not in html
