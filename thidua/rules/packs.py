@@ -111,8 +111,8 @@ def provincial(packs: list[dict] | None, code: str, on: dt.date) -> list[dict]:
         if not in_force(pack, on):
             continue
         article = (pack.get("citations") or {}).get(code)
-        sets = [r for r in entry_rows([pack], "eligibility") if r["rule"] in (code, "*") and in_force(r, on)]
-        if article or any(r["rule"] == code for r in sets):
+        sets = any(r["rule"] == code and in_force(r, on) for r in entry_rows([pack], "eligibility"))
+        if article or sets:
             found.append(
                 {
                     "number": pack["number"],
@@ -137,7 +137,7 @@ def cite(result: dict, packs: list[dict] | None, on: dt.date) -> dict:
         return result
     extra = "; ".join(p["citation"] for p in mine)
     rule = dict(result["rule"], citations=list(result["rule"]["citations"]) + [p["citation"] for p in mine], provincial=mine)
-    checks = [c if _own_standard(c) is False else {**c, "citation": f"{c['citation']}; {extra}"} for c in result["checks"]]
+    checks = [{**c, "citation": f"{c['citation']}; {extra}"} if _own_standard(c) else c for c in result["checks"]]
     return {**result, "rule": rule, "checks": checks}
 
 
