@@ -92,7 +92,8 @@ def test_a_returned_dossier_comes_back_to_the_proposer_who_sends_it_again():
 def test_block_quota_of_the_provincial_flag():
     assert quota_blocker("CO_TINH", by_bloc=True, already=0, in_this=1) is None
     blocker = quota_blocker("CO_TINH", by_bloc=True, already=1, in_this=1)
-    assert blocker["kind"] == "BLOCK" and "tối đa 01" in blocker["text"] and "Bắc Ninh" in blocker["citation"]
+    assert blocker["kind"] == "BLOCK" and "tối đa 01" in blocker["text"] and "Điều 26 khoản 1" in blocker["citation"]
+    assert "Bắc Ninh" not in blocker["citation"]  # a province's own regulation binds that province only
     # No quota is set for the Government flag (UNCONFIRMED) nor for a unit's own proposals.
     assert quota_blocker("CO_CP", by_bloc=True, already=5, in_this=3) is None
     assert quota_blocker("CO_TINH", by_bloc=False, already=3, in_this=3) is None

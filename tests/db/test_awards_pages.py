@@ -126,7 +126,7 @@ def test_rule_registry_shows_both_versions_unconfirmed_points_and_sources(world)
     html = client.get(reverse("awards:rule_detail", kwargs={"code": "BK_TTG", "key": "2024-01-01"})).content.decode()
     assert "Nghị định 98/2023/NĐ-CP" in html and "chưa xác nhận" in html
     assert "Chỉ tính các năm sau năm được tặng Bằng khen cấp tỉnh" in html and "Điều 73 khoản 1 điểm b" in html
-    assert "Thêm điều chỉnh của tỉnh" not in html  # a viewer cannot override
+    assert "Thêm tham số theo quy định của tỉnh" not in html  # a viewer cannot override
     html = client.get(reverse("awards:rule_detail", kwargs={"code": "BK_TTG", "key": "2025-07-01"})).content.decode()
     assert "Thay đổi so với văn bản trước" in html and "Nghị định 152/2025/NĐ-CP, Điều 4 khoản 4" in html
     assert client.get(reverse("awards:rule_detail", kwargs={"code": "HCLD_1", "key": "2025-07-01"})).status_code == 404
@@ -134,12 +134,22 @@ def test_rule_registry_shows_both_versions_unconfirmed_points_and_sources(world)
     assert "Không có quy định thi đua, khen thưởng nào có hiệu lực vào ngày 01/06/2023" in html
 
 
+def an_giang_pack(start=dt.date(2027, 1, 1)):
+    from thidua.org.models import Province
+
+    return actions.do_create_pack(
+        actor=None, province=Province.objects.get(code="91", name="An Giang"),
+        data={"number": "12/2026/QĐ-UBND", "title": "Quy định về công tác thi đua, khen thưởng tỉnh An Giang",
+              "issued_on": start - dt.timedelta(days=20), "effective_from": start},
+    )
+
+
 @pytest.mark.sqlite
 def test_rule_page_shows_the_override_in_force_on_the_chosen_day(world):
-    actions.do_add_rule_override(
-        actor=None, province=world.an_giang,
+    actions.do_add_pack_entry(
+        actor=None, pack=an_giang_pack(),
         data={"family": "eligibility", "rule": "TTLDTT", "param": "ldtt_ratio_percent", "value": "75",
-              "effective_from": dt.date(2027, 1, 1), "citation": "Quyết định 12/2026/QĐ-UBND tỉnh An Giang"},
+              "effective_from": dt.date(2027, 1, 1), "citation": "Điều 4 khoản 2"},
     )
     client = signed_in(world.viewer)
     url = reverse("awards:rule_detail", kwargs={"code": "TTLDTT", "key": "2025-07-01"})
@@ -151,10 +161,9 @@ def test_rule_page_shows_the_override_in_force_on_the_chosen_day(world):
 
 @pytest.mark.sqlite
 def test_officer_ends_an_override_from_the_list(world):
-    override = actions.do_add_rule_override(
-        actor=None, province=world.an_giang,
-        data={"family": "eligibility", "rule": "LDTT", "param": "min_months_worked", "value": "10",
-              "effective_from": dt.date(2026, 1, 1), "citation": "Quyết định 5/2025/QĐ-UBND tỉnh An Giang"},
+    override = actions.do_add_pack_entry(
+        actor=None, pack=an_giang_pack(dt.date(2026, 1, 1)),
+        data={"family": "eligibility", "rule": "LDTT", "param": "min_months_worked", "value": "10", "citation": "Điều 5"},
     )
     client = signed_in(world.an_officer)
     assert reverse("awards:override_end", args=[override.uid]) in client.get(reverse("awards:override_list")).content.decode()
@@ -203,9 +212,10 @@ def test_demo_adds_the_labelled_example_override_once(world):
 
     first = demo.load_demo({})
     assert first["rule_overrides"] == 1 and first["award_types"] == 0  # the migration already synced
-    assert demo.load_demo({})["rule_overrides"] == 0
-    override = RuleOverride.objects.get()
-    assert override.province == world.an_giang and "Ví dụ minh họa" in override.citation
+    again = demo.load_demo({})
+    assert again["rule_overrides"] == 0 and again["packs"] == 0
+    override = RuleOverride.objects.get(province=world.an_giang)
+    assert "Ví dụ minh họa" in override.pack.number and override.value == "75"
     assert {key for key, _ in demo.DEMO_LABELS} >= set(first)
 
 

@@ -1,4 +1,4 @@
-"""/api/v1 for the award catalogue, the rule registry and the provincial overrides.
+"""/api/v1 for the award catalogue, the rule registry and the provinces' regulation packs.
 
 Thin like thidua/awards/views.py: `requires()` checks the role, the awards selectors limit what a
 caller sees (national catalogue for everyone, a province's own entries and overrides to that
@@ -18,15 +18,16 @@ from ninja import Field, Query, Router, Schema
 from thidua.api.auth import requires
 from thidua.api.registry import ErrorOut, _ref, _user
 from thidua.awards import actions, selectors
-from thidua.awards.models import AwardKind, AwardLevel, AwardType, RuleFamily, RuleOverride
+from thidua.awards.models import AwardKind, AwardLevel, AwardType, RegulationPack, RuleFamily, RuleOverride
 from thidua.core.access import get_scoped_or_404
 from thidua.org.models import Province
 from thidua.rules import registry
+from thidua.rules.packs import label as provincial_label
 from thidua.rules.catalogue import AWARD_CODES, AWARD_TYPE_NAMES, CATALOGUE_SUBJECT_NAMES, CATALOGUE_SUBJECTS
 
 TAG_CATALOGUE = "Danh mục khen thưởng"
 TAG_RULES = "Quy định, tiêu chuẩn khen thưởng"
-TAG_OVERRIDES = "Điều chỉnh tiêu chuẩn của tỉnh"
+TAG_OVERRIDES = "Quy định thi đua, khen thưởng của tỉnh"
 
 router = Router(tags=[TAG_CATALOGUE])
 
@@ -153,9 +154,16 @@ class RuleDetailOut(Schema):
     on: dt.date = Field(description="Ngày dùng để áp dụng điều chỉnh của tỉnh")
 
 
+class PackRef(Schema):
+    uid: UUID
+    number: str
+    title: str
+
+
 class OverrideOut(Schema):
     uid: UUID
     province: ProvinceRef
+    pack: PackRef
     family: str
     family_label: str
     rule: str
@@ -176,15 +184,44 @@ class OverrideOut(Schema):
 
 
 class OverrideIn(Schema):
-    province: UUID
+    pack: UUID = Field(description="uid văn bản quy định của tỉnh (đặt tham số này)")
     family: FamilyCode = "eligibility"  # type: ignore[valid-type]
     rule: str = Field(max_length=30, description="Mã danh hiệu, hình thức, hoặc * cho mọi danh hiệu, hình thức")
     param: str = Field(max_length=60, description="Tham số, ví dụ ldtt_ratio_percent")
     value: str = Field(max_length=30, description="Giá trị áp dụng của tỉnh, ví dụ 75 hoặc true")
-    effective_from: dt.date
+    effective_from: Optional[dt.date] = Field(None, description="Bỏ trống: từ ngày văn bản có hiệu lực")
     effective_to: Optional[dt.date] = Field(None, description="Ngày cuối áp dụng; bỏ trống nếu chưa có thời hạn")
-    citation: str = Field(max_length=300, description="Số, ký hiệu, ngày văn bản của tỉnh")
+    citation: str = Field(max_length=120, description="Điều, khoản của văn bản, ví dụ “Điều 4 khoản 2 điểm b”")
     reason: str = ""
+
+
+class PackOut(Schema):
+    uid: UUID
+    province: ProvinceRef
+    number: str
+    title: str
+    issued_on: Optional[dt.date]
+    effective_from: dt.date
+    effective_to: Optional[dt.date]
+    citations: dict = Field(description="Điều, khoản quy định tiêu chuẩn của từng danh hiệu, hình thức (theo mã)")
+    label: str = Field(description="Cách kết quả xét ghi văn bản: “theo Quy định … của tỉnh …”")
+    note: str
+    status: str = Field(description="upcoming | active | ended | withdrawn")
+    status_label: str
+    ended_at: Optional[dt.datetime]
+    end_reason: str
+    version: int
+
+
+class PackIn(Schema):
+    province: UUID
+    number: str = Field(max_length=60, description="Số, ký hiệu, ví dụ 86/2025/QĐ-UBND")
+    title: str = Field(max_length=300)
+    issued_on: dt.date
+    effective_from: dt.date
+    effective_to: Optional[dt.date] = None
+    citations: dict = Field(default_factory=dict, description="{mã danh hiệu: “Điều 4 khoản 2”}")
+    note: str = ""
 
 
 class OverrideEndIn(Schema):
@@ -227,11 +264,25 @@ def award_type_out(a: AwardType) -> dict:
     }
 
 
+def pack_out(p: RegulationPack) -> dict:
+    status = selectors.pack_status(p)
+    return {
+        "uid": p.uid, "province": _province_ref(p.province), "number": p.number, "title": p.title,
+        "issued_on": p.issued_on, "effective_from": p.effective_from, "effective_to": p.effective_to,
+        "citations": dict(p.citations or {}),
+        "label": provincial_label({"number": p.number, "province": p.province_label,
+                                   "issued_on": p.issued_on.isoformat() if p.issued_on else None}),
+        "note": p.note, "status": status[0], "status_label": status[1], "ended_at": p.ended_at, "end_reason": p.end_reason,
+        "version": p.version,
+    }
+
+
 def override_out(o: RuleOverride) -> dict:
     status = selectors.override_status(o)
     return {
         "uid": o.uid,
         "province": _province_ref(o.province),
+        "pack": {"uid": o.pack.uid, "number": o.pack.number, "title": o.pack.title},
         "family": o.family,
         "family_label": o.get_family_display(),
         "rule": o.rule,
@@ -340,8 +391,8 @@ def get_rule(
         raise Http404
     chosen = _visible_province(user, province)
     day = on or dt.date.today()
-    rows = selectors.province_rule_rows(chosen, "eligibility") if chosen is not None else []
-    rule = registry.award_rule(code, version, overrides=rows if registry.version_key_on(day) == version else None, on=day)
+    packs = selectors.province_packs(chosen) if chosen is not None else []
+    rule = registry.award_rule(code, version, packs=packs if registry.version_key_on(day) == version else None, on=day)
     if rule is None:
         raise Http404
     return {
@@ -413,25 +464,57 @@ def list_overrides(
     return [override_out(o) for o in qs]
 
 
-@router.post("/awards/overrides", response={201: OverrideOut, **ERRORS}, summary="Thêm điều chỉnh tiêu chuẩn của tỉnh", tags=[TAG_OVERRIDES])
+@router.post("/awards/overrides", response={201: OverrideOut, **ERRORS}, summary="Thêm một tham số do văn bản của tỉnh quy định", tags=[TAG_OVERRIDES])
 @requires("rules.override")
 def create_override(request, payload: OverrideIn):
     user = _user(request)
     data = payload.dict()
-    province = _ref(user, Province, data.pop("province"), "province", "tỉnh/thành phố", action="rules.override")
-    override = actions.do_add_rule_override(actor=user, province=province, data=data)
-    return 201, override_out(RuleOverride.objects.select_related("province", "created_by").get(pk=override.pk))
+    pack = _ref(user, RegulationPack, data.pop("pack"), "pack", "văn bản của tỉnh", action="rules.override")
+    override = actions.do_add_pack_entry(actor=user, pack=pack, data=data)
+    return 201, override_out(RuleOverride.objects.select_related("province", "pack", "created_by").get(pk=override.pk))
 
 
 @router.post(
     "/awards/overrides/{uid}/end", response={200: OverrideOut, **WRITE_ERRORS},
-    summary="Kết thúc một điều chỉnh (ghi ngày cuối áp dụng, không xóa)", tags=[TAG_OVERRIDES],
+    summary="Kết thúc một tham số (ghi ngày cuối áp dụng, không xóa)", tags=[TAG_OVERRIDES],
 )
 @requires("rules.override")
 def end_override(request, uid: UUID, payload: OverrideEndIn):
     user = _user(request)
-    override = get_scoped_or_404(user, RuleOverride.objects.select_related("province"), "rules.override", uid=uid)
-    actions.do_end_rule_override(
+    override = get_scoped_or_404(user, RuleOverride.objects.select_related("province", "pack"), "rules.override", uid=uid)
+    actions.do_end_pack_entry(
         actor=user, override=override, last_day=payload.last_day, reason=payload.reason, expected_version=payload.version
     )
-    return override_out(RuleOverride.objects.select_related("province", "created_by").get(pk=override.pk))
+    return override_out(RuleOverride.objects.select_related("province", "pack", "created_by").get(pk=override.pk))
+
+
+@router.get("/awards/packs", response={200: List[PackOut], **ERRORS}, summary="Quy định thi đua, khen thưởng của tỉnh (cả đã hết hiệu lực)", tags=[TAG_OVERRIDES])
+@requires("rules.view")
+def list_packs(request, province: Optional[UUID] = Query(None)):
+    user = _user(request)
+    qs = selectors.visible_packs(user).order_by("province__name", "-effective_from", "pk")
+    if province:
+        qs = qs.filter(province=_visible_province(user, province))
+    return [pack_out(p) for p in qs]
+
+
+@router.post("/awards/packs", response={201: PackOut, **ERRORS}, summary="Thêm văn bản quy định thi đua, khen thưởng của tỉnh", tags=[TAG_OVERRIDES])
+@requires("rules.override")
+def create_pack(request, payload: PackIn):
+    user = _user(request)
+    data = payload.dict()
+    province = _ref(user, Province, data.pop("province"), "province", "tỉnh/thành phố", action="rules.override")
+    pack = actions.do_create_pack(actor=user, province=province, data=data)
+    return 201, pack_out(RegulationPack.objects.select_related("province").get(pk=pack.pk))
+
+
+@router.post(
+    "/awards/packs/{uid}/end", response={200: PackOut, **WRITE_ERRORS},
+    summary="Kết thúc một văn bản của tỉnh (ghi ngày cuối áp dụng, không xóa)", tags=[TAG_OVERRIDES],
+)
+@requires("rules.override")
+def end_pack(request, uid: UUID, payload: OverrideEndIn):
+    user = _user(request)
+    pack = get_scoped_or_404(user, RegulationPack.objects.select_related("province"), "rules.override", uid=uid)
+    actions.do_end_pack(actor=user, pack=pack, last_day=payload.last_day, reason=payload.reason, expected_version=payload.version)
+    return pack_out(RegulationPack.objects.select_related("province").get(pk=pack.pk))

@@ -14,6 +14,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 ACTION_LABELS: dict[str, str] = {
+    "awards.pack.create": "Thêm văn bản quy định thi đua, khen thưởng của tỉnh",
+    "awards.pack.end": "Kết thúc văn bản quy định của tỉnh",
+    "awards.pack_entry.create": "Thêm tham số theo văn bản của tỉnh",
+    "awards.pack_entry.end": "Kết thúc tham số theo văn bản của tỉnh",
     "org.unit.create": "Thêm đơn vị",
     "org.unit.update": "Sửa đơn vị",
     "org.unit.end": "Chấm dứt hoạt động đơn vị",

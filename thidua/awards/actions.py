@@ -1,8 +1,8 @@
-"""Writes of the award catalogue and the provincial rule overrides.
+"""Writes of the award catalogue and the provinces' regulation packs (and their entries).
 
 Each function checks the right first, validates, writes in one transaction and one audit row.
 The national catalogue is not edited here: it is synced from thidua/rules/catalogue.py
-(thidua/awards/sync.py). Overrides are never deleted: ending one sets its last day.
+(thidua/awards/sync.py). Packs and entries are never deleted: ending one sets its last day.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from thidua.audit.log import diff, record, snapshot
-from thidua.awards.models import AwardKind, AwardLevel, AwardType, RuleFamily, RuleOverride
-from thidua.awards.selectors import override_status, overlapping
+from thidua.awards.models import AwardKind, AwardLevel, AwardType, RegulationPack, RuleFamily, RuleOverride
+from thidua.awards.selectors import entry_last_day, override_status, overlapping
 from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
 from thidua.core.errors import ActionError
 from thidua.core.models import normalise_text_fields
 from thidua.rules.catalogue import AWARD_TYPE_NAMES, CATALOGUE_BY_CODE, CATALOGUE_SUBJECTS
+from thidua.rules.packs import PackInvalid, check_article, validate_pack
 from thidua.rules.registry import FAMILIES, OverrideInvalid, param_label, validate_override, vn_date
-from thidua.rules.versions import eligibility_versions
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
 AWARD_TYPE_FIELDS = [
@@ -100,92 +100,150 @@ def do_update_award_type(*, actor, award_type: AwardType, data: dict[str, Any], 
     return award_type
 
 
-# --------------------------------------------------------------------------- provincial overrides
+# --------------------------------------------------------------------------- provincial regulation packs
+
+PACK_FIELDS = ["number", "title", "issued_on", "effective_from", "effective_to", "citations", "note"]
+ENTRY_FIELDS = ["family", "rule", "param", "value", "effective_from", "effective_to", "citation"]
 
 
-def _first_rule_day() -> dt.date:
-    return dt.date.fromisoformat(eligibility_versions()[0]["effective_from"])
+def _pack_invalid(invalid: PackInvalid) -> ActionError:
+    return ActionError(invalid.message, field=invalid.field)
 
 
 @transaction.atomic
-def do_add_rule_override(*, actor, province, data: dict[str, Any]) -> RuleOverride:
-    """A province changes one parameter of the national rules from a date (e.g. TTLĐTT 70 % → 75 %).
-
-    ``data``: family ("eligibility" | "voting"), rule (award code or "*"), param, value,
-    effective_from, optional effective_to (last day), citation (the province's document), reason.
-    """
+def do_create_pack(*, actor, province, data: dict[str, Any]) -> RegulationPack:
+    """A province's own TĐKT regulation: number, title, issue and effective dates, and the article
+    that spells out each award's standard (``citations``: {award code: "Điều 4 khoản 2"}). Its
+    parameters are added as entries (:func:`do_add_pack_entry`)."""
     ensure(actor, "rules.override", province=province)
+    try:
+        clean = validate_pack(
+            {**data, "province": str(province)}, province_from=province.valid_from, province_to=province.valid_to
+        )
+    except PackInvalid as invalid:
+        raise _pack_invalid(invalid) from None
+    end = clean["effective_to"]
+    if province.valid_to is not None and (end is None or end > province.valid_to):
+        raise ActionError(
+            f"{province} chỉ còn hiệu lực đến ngày {vn_date(province.valid_to)}; hãy ghi ngày hết hiệu lực "
+            "không muộn hơn ngày đó, hoặc nhập văn bản cho tỉnh hiện nay.",
+            field="effective_to",
+        )
+    clash = [p for p in RegulationPack.objects.filter(province=province, number__iexact=clean["number"]) if not p.withdrawn]
+    if clash:
+        raise ActionError(
+            f"{province} đã có văn bản số {clash[0].number} (có hiệu lực từ {vn_date(clash[0].effective_from)}).", field="number"
+        )
+    pack = RegulationPack(
+        province=province, created_by=_user_or_none(actor), **{k: clean.get(k) for k in PACK_FIELDS if k != "note"},
+        note=(data.get("note") or "").strip(),
+    )
+    normalise_text_fields(pack)
+    pack.save()
+    record(actor=actor, action="awards.pack.create", obj=pack, province=province,
+           changes=diff({}, snapshot(pack, PACK_FIELDS)), note=f"{pack.number}: {pack.title}")
+    return pack
+
+
+def _check_last_day(last_day, first: dt.date, current_end: dt.date | None, what: str) -> None:
+    if not isinstance(last_day, dt.date):
+        raise ActionError("Hãy nhập ngày cuối cùng áp dụng (ngày/tháng/năm).", field="last_day")
+    if last_day < first - dt.timedelta(days=1):
+        raise ActionError(
+            f"Ngày cuối áp dụng không được trước ngày {vn_date(first - dt.timedelta(days=1))} "
+            f"(chọn ngày đó để hủy {what} chưa áp dụng).",
+            field="last_day",
+        )
+    if current_end is not None and last_day > current_end:
+        raise ActionError(f"{what.capitalize()} vốn chỉ áp dụng đến hết ngày {vn_date(current_end)}.", field="last_day")
+
+
+@transaction.atomic
+def do_end_pack(*, actor, pack: RegulationPack, last_day: dt.date, reason: str, expected_version: int) -> RegulationPack:
+    """A regulation stops applying after ``last_day`` (replaced or repealed); its entries end with it.
+    The pack stays, with who ended it, when and why."""
+    ensure(actor, "rules.override", province=pack.province_id)
+    if pack.ended_at is not None:
+        raise ActionError(f"Văn bản này đã được kết thúc, áp dụng đến hết ngày {vn_date(pack.effective_to)}.")
+    _check_last_day(last_day, pack.effective_from, pack.effective_to, "văn bản")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ActionError("Hãy ghi lý do kết thúc (ví dụ văn bản mới thay thế, số, ngày).", field="reason")
+    before = snapshot(pack, ["effective_to"])
+    pack.effective_to, pack.ended_by, pack.ended_at, pack.end_reason = last_day, _user_or_none(actor), timezone.now(), reason
+    save_with_version(pack, expected_version, ["effective_to", "ended_by", "ended_at", "end_reason"])
+    record(actor=actor, action="awards.pack.end", obj=pack, changes=diff(before, snapshot(pack, ["effective_to"])),
+           note=f"{pack.number}: {reason}")
+    return pack
+
+
+@transaction.atomic
+def do_add_pack_entry(*, actor, pack: RegulationPack, data: dict[str, Any]) -> RuleOverride:
+    """A parameter the province's regulation sets (e.g. TTLĐTT 70 % → 75 %), within what the Law
+    allows, from the pack's effective date or later.
+
+    ``data``: family ("eligibility" | "voting"), rule (award code or "*"), param, value, citation
+    (the article of the pack, e.g. "Điều 4 khoản 2 điểm b"), optional effective_from (default:
+    the pack's), effective_to (last day), reason.
+    """
+    ensure(actor, "rules.override", province=pack.province_id)
+    province = pack.province
+    if pack.ended_at is not None or pack.withdrawn:
+        raise ActionError(
+            f"Văn bản {pack.number} đã được kết thúc; hãy thêm tham số vào văn bản đang có hiệu lực.", field="pack"
+        )
     family = data.get("family") or RuleFamily.ELIGIBILITY
     rule = (data.get("rule") or "").strip()
     param = (data.get("param") or "").strip()
-    start, end = data.get("effective_from"), data.get("effective_to")
+    start, end = data.get("effective_from") or pack.effective_from, data.get("effective_to")
     if not isinstance(start, dt.date):
         raise ActionError("Hãy nhập ngày bắt đầu áp dụng (ngày/tháng/năm).", field="effective_from")
-    if start < _first_rule_day():
+    if start < pack.effective_from:
         raise ActionError(
-            f"Ngày bắt đầu áp dụng phải từ {vn_date(_first_rule_day())} (ngày Luật Thi đua, khen thưởng 2022 có hiệu lực).",
+            f"Văn bản {pack.number} có hiệu lực từ ngày {vn_date(pack.effective_from)}; tham số của văn bản chỉ áp dụng từ ngày đó.",
             field="effective_from",
         )
     if end is not None and end < start:
         raise ActionError("Ngày cuối áp dụng không được trước ngày bắt đầu.", field="effective_to")
-    if province.valid_from is not None and start < province.valid_from:
-        raise ActionError(
-            f"{province} (mã {province.code}) có hiệu lực từ ngày {vn_date(province.valid_from)}; "
-            "điều chỉnh của tỉnh chỉ áp dụng từ ngày đó.",
-            field="effective_from",
-        )
-    if province.valid_to is not None and (end is None or end > province.valid_to):
-        raise ActionError(
-            f"{province} chỉ còn hiệu lực đến ngày {vn_date(province.valid_to)}; hãy điều chỉnh cho tỉnh hiện nay.",
-            field="effective_from" if start > province.valid_to else "effective_to",
-        )
+    if pack.effective_to is not None and (end is None or end > pack.effective_to):
+        end = pack.effective_to
     try:
         value = validate_override(family, rule, param, data.get("value"), on=start)
-    except OverrideInvalid as invalid:
-        raise ActionError(invalid.message, field=invalid.field) from None
-    citation = " ".join((data.get("citation") or "").split())
-    if not citation:
-        raise ActionError("Hãy ghi căn cứ: số, ký hiệu, ngày của văn bản tỉnh quy định điều chỉnh này.", field="citation")
+        article = check_article(data.get("citation"))
+    except (OverrideInvalid, PackInvalid) as invalid:
+        raise ActionError(invalid.message, field="citation" if invalid.field == "article" else invalid.field) from None
     clash = overlapping(province, family, rule, param, start, end)
     if clash:
         other = clash[0]
+        last = entry_last_day(other)
         raise ActionError(
-            f"Tỉnh đã có điều chỉnh “{param_label(rule, param)}” = {other.value} áp dụng "
-            f"từ {vn_date(other.effective_from)}{' đến ' + vn_date(other.effective_to) if other.effective_to else ''}, "
-            "trùng thời gian. Hãy kết thúc điều chỉnh đó trước (ghi ngày cuối áp dụng) rồi thêm điều chỉnh mới.",
+            f"Tỉnh đã có “{param_label(rule, param)}” = {other.value} theo văn bản {other.pack.number} áp dụng "
+            f"từ {vn_date(other.effective_from)}{' đến ' + vn_date(last) if last else ''}, "
+            "trùng thời gian. Hãy kết thúc tham số đó (hoặc văn bản đó) trước rồi thêm tham số mới.",
             field="effective_from",
         )
-    override = RuleOverride(
-        province=province, family=family, rule=rule, param=param, value=value, effective_from=start, effective_to=end,
-        citation=citation, reason=(data.get("reason") or "").strip(), created_by=_user_or_none(actor),
+    entry = RuleOverride(
+        province=province, pack=pack, family=family, rule=rule, param=param, value=value, effective_from=start,
+        effective_to=end, citation=article, reason=(data.get("reason") or "").strip(), created_by=_user_or_none(actor),
     )
-    normalise_text_fields(override)
-    override.save()
+    normalise_text_fields(entry)
+    entry.save()
     record(
-        actor=actor, action="awards.override.create", obj=override,
-        changes=diff({}, snapshot(override, ["family", "rule", "param", "value", "effective_from", "effective_to", "citation"])),
-        note=f"{FAMILIES[family]}: {param_label(rule, param)} = {value}",
+        actor=actor, action="awards.pack_entry.create", obj=entry,
+        changes=diff({}, snapshot(entry, ["pack", *ENTRY_FIELDS])),
+        note=f"{pack.number}, {article}: {FAMILIES[family]}: {param_label(rule, param)} = {value}",
     )
-    return override
+    return entry
 
 
 @transaction.atomic
-def do_end_rule_override(*, actor, override: RuleOverride, last_day: dt.date, reason: str, expected_version: int) -> RuleOverride:
-    """End an override: ``last_day`` is the last day it applies (the day before its start withdraws
-    an override that has not applied yet). The row stays, with who ended it, when and why."""
+def do_end_pack_entry(*, actor, override: RuleOverride, last_day: dt.date, reason: str, expected_version: int) -> RuleOverride:
+    """End one parameter of a pack: ``last_day`` is the last day it applies (the day before its
+    start withdraws one that has not applied yet). The row stays, with who ended it, when and why."""
     ensure(actor, "rules.override", province=override.province_id)
     if override.ended_at is not None:
-        raise ActionError(f"Điều chỉnh này đã được kết thúc, áp dụng đến hết ngày {vn_date(override.effective_to)}.")
-    if not isinstance(last_day, dt.date):
-        raise ActionError("Hãy nhập ngày cuối cùng áp dụng (ngày/tháng/năm).", field="last_day")
-    if last_day < override.effective_from - dt.timedelta(days=1):
-        raise ActionError(
-            f"Ngày cuối áp dụng không được trước ngày {vn_date(override.effective_from - dt.timedelta(days=1))} "
-            "(chọn ngày đó để hủy một điều chỉnh chưa áp dụng).",
-            field="last_day",
-        )
-    if override.effective_to is not None and last_day > override.effective_to:
-        raise ActionError(f"Điều chỉnh vốn chỉ áp dụng đến hết ngày {vn_date(override.effective_to)}.", field="last_day")
+        raise ActionError(f"Tham số này đã được kết thúc, áp dụng đến hết ngày {vn_date(override.effective_to)}.")
+    _check_last_day(last_day, override.effective_from, override.effective_to, "tham số")
     reason = " ".join((reason or "").split())
     if not reason:
         raise ActionError("Hãy ghi lý do kết thúc (ví dụ văn bản của tỉnh bãi bỏ quy định).", field="reason")
@@ -196,7 +254,7 @@ def do_end_rule_override(*, actor, override: RuleOverride, last_day: dt.date, re
     override.end_reason = reason
     save_with_version(override, expected_version, ["effective_to", "ended_by", "ended_at", "end_reason"])
     record(
-        actor=actor, action="awards.override.end", obj=override, changes=diff(before, snapshot(override, ["effective_to"])),
+        actor=actor, action="awards.pack_entry.end", obj=override, changes=diff(before, snapshot(override, ["effective_to"])),
         note=f"{override_status(override)[1]}: {reason}",
     )
     return override

@@ -75,19 +75,61 @@ class AwardTypeForm(VietnameseFormMixin, forms.ModelForm):
             self._update_errors(error)
 
 
+class PackForm(VietnameseFormMixin, forms.Form):
+    """A province's own TĐKT regulation: the document, its dates, and the article that spells out
+    each award's standard (optional, one per award the engine evaluates)."""
+
+    province = forms.ModelChoiceField(label="Tỉnh/thành phố ban hành", queryset=None, empty_label=None)
+    number = forms.CharField(label="Số, ký hiệu văn bản", max_length=60, help_text="Ví dụ 86/2025/QĐ-UBND.")
+    title = forms.CharField(label="Trích yếu", max_length=300, help_text="Ví dụ: Quy định về công tác thi đua, khen thưởng tỉnh Bắc Ninh.")
+    issued_on = forms.DateField(label="Ngày ban hành")
+    effective_from = forms.DateField(label="Có hiệu lực từ ngày")
+    effective_to = forms.DateField(label="Hết hiệu lực sau ngày", required=False, help_text="Để trống nếu chưa có thời hạn.")
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Ví dụ: thay thế Quyết định 13/2024/QĐ-UBND.")
+
+    def __init__(self, *args, provinces=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+        for code in AWARD_CODES:
+            self.fields[f"cite_{code}"] = forms.CharField(
+                label=f"Điều, khoản quy định tiêu chuẩn {AWARD_NAMES[code]}", required=False, max_length=120,
+                widget=forms.TextInput(attrs={"placeholder": "Ví dụ: Điều 4 khoản 2"}),
+            )
+
+    def citation_fields(self):
+        return [self[f"cite_{code}"] for code in AWARD_CODES]
+
+    def main_fields(self):
+        return [self[name] for name in ("province", "number", "title", "issued_on", "effective_from", "effective_to", "note")]
+
+    def action_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "number": data["number"], "title": data["title"], "issued_on": data["issued_on"],
+            "effective_from": data["effective_from"], "effective_to": data.get("effective_to"), "note": data.get("note", ""),
+            "citations": {code: data[f"cite_{code}"] for code in AWARD_CODES if data.get(f"cite_{code}")},
+        }
+
+
 class OverrideForm(VietnameseFormMixin, forms.Form):
-    province = forms.ModelChoiceField(label="Tỉnh/thành phố", queryset=None, empty_label=None)
+    """One parameter a province's regulation sets (an entry of its pack)."""
+
+    pack = forms.ModelChoiceField(label="Văn bản của tỉnh", queryset=None, empty_label=None)
     family = forms.ChoiceField(label="Nhóm quy định", choices=RuleFamily.choices, widget=forms.HiddenInput)
     target = forms.ChoiceField(label="Tiêu chuẩn điều chỉnh")
     value = forms.CharField(label="Giá trị áp dụng của tỉnh", max_length=30, help_text="Số (ví dụ 75) hoặc có/không.")
-    effective_from = forms.DateField(label="Áp dụng từ ngày")
+    citation = forms.CharField(label="Điều, khoản của văn bản quy định giá trị này", max_length=120,
+                               widget=forms.TextInput(attrs={"placeholder": "Ví dụ: Điều 4 khoản 2 điểm b"}))
+    effective_from = forms.DateField(label="Áp dụng từ ngày", required=False,
+                                     help_text="Để trống: từ ngày văn bản có hiệu lực.")
     effective_to = forms.DateField(label="Áp dụng đến hết ngày", required=False, help_text="Để trống nếu chưa có thời hạn.")
-    citation = forms.CharField(label="Căn cứ (số, ký hiệu, ngày văn bản của tỉnh)", max_length=300)
     reason = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, provinces=None, family="eligibility", rule=None, **kwargs):
+    def __init__(self, *args, packs=None, family="eligibility", rule=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = provinces
+        self.fields["pack"].queryset = packs
+        self.fields["pack"].label_from_instance = lambda p: f"{p.number} — {p.title} ({p.province}, hiệu lực từ {p.effective_from:%d/%m/%Y})"
         targets = [t for t in override_targets(family) if rule in (None, "", t["rule"]) or t["rule"] == "*"]
         choices = []
         for t in targets:
@@ -102,7 +144,7 @@ class OverrideForm(VietnameseFormMixin, forms.Form):
         rule, _, param = data["target"].partition("|")
         return {
             "family": data["family"], "rule": rule, "param": param, "value": data["value"],
-            "effective_from": data["effective_from"], "effective_to": data.get("effective_to"),
+            "effective_from": data.get("effective_from"), "effective_to": data.get("effective_to"),
             "citation": data["citation"], "reason": data.get("reason", ""),
         }
 
@@ -135,7 +177,7 @@ class WhatIfForm(VietnameseFormMixin, forms.Form):
     subject = forms.ChoiceField(label="Đối tượng", choices=list(SUBJECT_NAMES.items()))
     year = forms.IntegerField(label="Năm xét", min_value=2000, max_value=2100)
     decided_on = forms.DateField(label="Ngày quyết định (chọn quy định áp dụng)")
-    province = forms.ChoiceField(label="Tỉnh/thành phố (điều chỉnh riêng của tỉnh)", required=False)
+    province = forms.ChoiceField(label="Tỉnh/thành phố (quy định riêng của tỉnh)", required=False)
 
     def __init__(self, *args, provinces=(), **kwargs):
         super().__init__(*args, **kwargs)

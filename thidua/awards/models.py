@@ -5,9 +5,13 @@
   province adds its own entries. Emulation titles and commendation forms are kept apart by
   ``kind``. ``has_rule`` says whether the eligibility engine evaluates the code; the others go
   through manual appraisal with ``manual_reason``.
-- RuleOverride: a provincial change of one parameter of the national rules (e.g. TTLĐTT's 70 %
-  becomes 75 % from 01/01/2027), read by the what-if service through the override source
-  registered in apps.py. Rows are never deleted: ending one sets ``effective_to``.
+- RegulationPack: a province's own TĐKT regulation (number, title, issue and effective dates, the
+  article that spells out each award's standard). It binds that province only, from its date.
+- RuleOverride: an entry of a pack: one parameter of the national rules the regulation sets (e.g.
+  TTLĐTT's 70 % becomes 75 % from 01/01/2027), with the article that sets it. The what-if service
+  reads packs with their entries through the pack source registered in apps.py
+  (thidua/rules/packs.py is the shape the engine reads). Neither is ever deleted: ending one sets
+  its last day, who ended it and why.
 """
 
 from __future__ import annotations
@@ -91,14 +95,50 @@ class RuleFamily(models.TextChoices):
     VOTING = "voting", FAMILIES["voting"]
 
 
+class RegulationPack(TenantModel):
+    number = models.CharField("Số, ký hiệu văn bản", max_length=300, help_text="Ví dụ 86/2025/QĐ-UBND")
+    title = models.CharField("Trích yếu", max_length=300)
+    issued_on = models.DateField("Ngày ban hành", null=True, blank=True)
+    effective_from = models.DateField("Có hiệu lực từ ngày")
+    effective_to = models.DateField("Hết hiệu lực sau ngày", null=True, blank=True)
+    citations = models.JSONField("Điều, khoản quy định tiêu chuẩn từng danh hiệu, hình thức", default=dict, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    source_key = models.CharField("Văn bản có sẵn trong hệ thống", max_length=60, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ended_at = models.DateTimeField("Kết thúc lúc", null=True, blank=True)
+    end_reason = models.TextField("Lý do kết thúc", blank=True)
+
+    class Meta:
+        verbose_name = "Quy định thi đua, khen thưởng của tỉnh"
+        verbose_name_plural = "Quy định thi đua, khen thưởng của tỉnh"
+        ordering = ["-effective_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.province}"
+
+    @property
+    def province_label(self) -> str:
+        """How a citation names the province: "tỉnh Bắc Ninh", "thành phố Hà Nội"."""
+        text = str(self.province)
+        return text[:1].lower() + text[1:]
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.effective_to is not None and self.effective_to < self.effective_from
+
+
 class RuleOverride(TenantModel):
+    pack = models.ForeignKey(
+        RegulationPack, verbose_name="Văn bản của tỉnh", on_delete=models.PROTECT, related_name="entries"
+    )
     family = models.CharField("Nhóm quy định", max_length=12, choices=RuleFamily.choices, default=RuleFamily.ELIGIBILITY)
     rule = models.CharField("Áp dụng cho", max_length=30, help_text="Mã danh hiệu, hình thức; * là mọi danh hiệu, hình thức")
     param = models.CharField("Tham số", max_length=60)
     value = models.CharField("Giá trị áp dụng", max_length=30)
     effective_from = models.DateField("Áp dụng từ ngày")
     effective_to = models.DateField("Áp dụng đến hết ngày", null=True, blank=True)
-    citation = models.CharField("Căn cứ (văn bản của tỉnh)", max_length=300)
+    citation = models.CharField("Điều, khoản của văn bản", max_length=300, blank=True)
     reason = models.TextField("Lý do", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -106,8 +146,8 @@ class RuleOverride(TenantModel):
     end_reason = models.TextField("Lý do kết thúc", blank=True)
 
     class Meta:
-        verbose_name = "Điều chỉnh tiêu chuẩn của tỉnh"
-        verbose_name_plural = "Điều chỉnh tiêu chuẩn của tỉnh"
+        verbose_name = "Tham số do quy định của tỉnh đặt"
+        verbose_name_plural = "Tham số do quy định của tỉnh đặt"
         ordering = ["family", "rule", "param", "-effective_from", "pk"]
         indexes = [models.Index(fields=["province", "family"], name="awards_override_prov_family")]
 

@@ -1,8 +1,8 @@
 """Reads of the award catalogue and the provincial overrides, for pages, the API and other apps.
 
 Other apps use :func:`award_label` (the Vietnamese name of a code, national or provincial) and
-:func:`catalogue_entry_for` (the AwardType row of a code); the what-if service reads overrides
-through :func:`override_rows`, registered as its override source in apps.py.
+:func:`catalogue_entry_for` (the AwardType row of a code); the what-if service reads a province's
+regulation packs through :func:`pack_source`, registered as its pack source in apps.py.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
 from django.db.models import Q
 
-from thidua.awards.models import AwardType, RuleOverride
+from thidua.awards.models import AwardType, RegulationPack, RuleOverride
 from thidua.core.access import scope_of
 from thidua.rules import voting as voting_rules
 from thidua.rules.catalogue import CATALOGUE_BY_CODE
+from thidua.rules.packs import entry_rows, shipped_for
 from thidua.rules.text import fold
 
 # Codes seen in seed data and imports for catalogue codes.
@@ -124,7 +125,7 @@ def visible_award_types(user):
 
 def visible_overrides(user):
     ids = visible_province_ids(user)
-    qs = RuleOverride.objects.select_related("province", "created_by", "ended_by")
+    qs = RuleOverride.objects.select_related("province", "pack", "created_by", "ended_by")
     return qs if ids is None else qs.filter(province_id__in=ids)
 
 
@@ -155,49 +156,83 @@ def filter_catalogue(qs, *, kind="", subject="", level="", scope="", category=""
 
 
 def override_status(override: RuleOverride, today: dt.date | None = None) -> tuple[str, str]:
-    """(code, Vietnamese label) of an override on ``today``: upcoming, active, ended, withdrawn."""
+    """(code, Vietnamese label) of a pack entry on ``today``: upcoming, active, ended, withdrawn
+    (an entry ends with its pack)."""
     today = today or dt.date.today()
-    if override.withdrawn:
+    last = entry_last_day(override)
+    if override.withdrawn or (last is not None and last < max(override.effective_from, override.pack.effective_from)):
         return "withdrawn", "Đã hủy trước ngày áp dụng"
-    if override.effective_to is not None and override.effective_to < today:
+    if last is not None and last < today:
         return "ended", "Đã kết thúc"
     if override.effective_from > today:
         return "upcoming", "Sắp áp dụng"
     return "active", "Đang áp dụng"
 
 
+def entry_last_day(entry: RuleOverride) -> dt.date | None:
+    """The last day an entry applies: its own, or its pack's when the pack ended first."""
+    ends = [d for d in (entry.effective_to, entry.pack.effective_to) if d is not None]
+    return min(ends) if ends else None
+
+
 def overlapping(province, family: str, rule: str, param: str, start: dt.date, end: dt.date | None, exclude=None):
-    """Overrides of the same parameter of the same province whose dates meet [start, end]."""
-    qs = RuleOverride.objects.filter(province=province, family=family, rule=rule, param=param)
+    """Entries of the same parameter of the same province (in any of its packs) whose dates meet [start, end]."""
+    qs = RuleOverride.objects.filter(province=province, family=family, rule=rule, param=param).select_related("pack")
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     qs = qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=start))
     if end is not None:
         qs = qs.filter(effective_from__lte=end)
-    return [o for o in qs if not o.withdrawn]
+    found = []
+    for entry in qs:
+        last = entry_last_day(entry)
+        first = max(entry.effective_from, entry.pack.effective_from)
+        if (last is None or last >= start) and (last is None or last >= first) and (end is None or first <= end):
+            found.append(entry)
+    return found
+
+
+def pack_status(pack: RegulationPack, today: dt.date | None = None) -> tuple[str, str]:
+    """(code, Vietnamese label) of a pack on ``today``: upcoming, active, ended, withdrawn."""
+    today = today or dt.date.today()
+    if pack.withdrawn:
+        return "withdrawn", "Đã hủy trước ngày có hiệu lực"
+    if pack.effective_to is not None and pack.effective_to < today:
+        return "ended", "Hết hiệu lực"
+    if pack.effective_from > today:
+        return "upcoming", "Chưa có hiệu lực"
+    return "active", "Đang có hiệu lực"
+
+
+def visible_packs(user):
+    ids = visible_province_ids(user)
+    qs = RegulationPack.objects.select_related("province", "created_by", "ended_by")
+    return qs if ids is None else qs.filter(province_id__in=ids)
 
 
 _TABLE_READY = False
 
 
 def _table_ready() -> bool:
-    """True once the overrides table exists (the command line may run before `migrate`)."""
+    """True once the packs table exists (the command line may run before `migrate`)."""
     global _TABLE_READY
     if not _TABLE_READY:
         try:
-            _TABLE_READY = RuleOverride._meta.db_table in connection.introspection.table_names()
+            tables = connection.introspection.table_names()
+            _TABLE_READY = RegulationPack._meta.db_table in tables and RuleOverride._meta.db_table in tables
         except (DatabaseError, ImproperlyConfigured, RuntimeError):
             # No usable database in this process (not configured, not reachable, or database access
-            # blocked, as in tests of the pure doors): there can be no stored override either.
+            # blocked, as in tests of the pure doors): the shipped packs are all there is.
             return False
     return _TABLE_READY
 
 
-def as_rule_row(override: RuleOverride) -> dict | None:
-    """The row the pure core reads, its dates clipped to the province's own lifetime (a province
-    merged away takes its overrides with it; a code reused by the successor starts afresh)."""
-    start, end = override.effective_from, override.effective_to
-    province = override.province
+def pack_data(pack: RegulationPack, entries) -> dict | None:
+    """The pack as the pure core reads it (thidua/rules/packs.py), its dates clipped to the
+    province's own lifetime (a province merged away takes its packs with it; a code reused by the
+    successor starts afresh). None when nothing of it falls in that lifetime."""
+    start, end = pack.effective_from, pack.effective_to
+    province = pack.province
     if province.valid_from and start < province.valid_from:
         start = province.valid_from
     if province.valid_to and (end is None or end > province.valid_to):
@@ -205,36 +240,57 @@ def as_rule_row(override: RuleOverride) -> dict | None:
     if end is not None and end < start:
         return None
     return {
-        "rule": override.rule,
-        "param": override.param,
-        "value": override.value,
+        "number": pack.number,
+        "title": pack.title,
+        "province": pack.province_label,
+        "province_code": province.code,
+        "issued_on": pack.issued_on.isoformat() if pack.issued_on else None,
         "effective_from": start.isoformat(),
         "effective_to": end.isoformat() if end else None,
-        "citation": override.citation,
+        "citations": dict(pack.citations or {}),
+        "entries": [
+            {
+                "family": e.family, "rule": e.rule, "param": e.param, "value": e.value, "article": e.citation,
+                "effective_from": e.effective_from.isoformat(),
+                "effective_to": e.effective_to.isoformat() if e.effective_to else None,
+            }
+            for e in entries
+        ],
     }
 
 
-def override_rows(province_code: str, family: str) -> list[dict]:
-    """The override source of thidua.whatif.service: every row of the province with official
-    ``province_code`` for ``family`` ("eligibility" or "voting"); [] before the table exists."""
+def _packs_of(qs) -> list[dict]:
+    packs = list(qs.select_related("province").prefetch_related("entries").order_by("effective_from", "pk"))
+    found = []
+    for pack in packs:
+        entries = sorted(pack.entries.all(), key=lambda e: (e.effective_from, e.pk))
+        data = pack_data(pack, entries)
+        if data is not None:
+            found.append(data)
+    return found
+
+
+def pack_source(province_code: str) -> list[dict]:
+    """The pack source of thidua.whatif.service: every pack of the province with official
+    ``province_code`` (all its dates: the core picks what is in force). Before the tables exist
+    (the command line without a migrated database) the shipped packs stand in for them."""
     if not province_code:
         return []
     try:
         if not _table_ready():
-            return []
-        rows = list(
-            RuleOverride.objects.filter(province__code=province_code, family=family)
-            .select_related("province")
-            .order_by("effective_from", "pk")
-        )
+            return shipped_for(province_code)
+        return _packs_of(RegulationPack.objects.filter(province__code=province_code))
     except (ImproperlyConfigured, RuntimeError):
         # No usable database in this process (see _table_ready); a DatabaseError is left to
-        # load_overrides, which logs it.
-        return []
-    return [row for row in (as_rule_row(o) for o in rows) if row is not None]
+        # load_packs, which logs it.
+        return shipped_for(province_code)
 
 
-def province_rule_rows(province, family: str) -> list[dict]:
-    """The same rows for one Province object (the registry page of that province)."""
-    rows = RuleOverride.objects.filter(province=province, family=family).select_related("province")
-    return [row for row in (as_rule_row(o) for o in rows.order_by("effective_from", "pk")) if row is not None]
+def province_packs(province) -> list[dict]:
+    """The same packs for one Province object (the registry page of that province)."""
+    return _packs_of(RegulationPack.objects.filter(province=province))
+
+
+def override_rows(province_code: str, family: str) -> list[dict]:
+    """The pack entries of ``family`` of a province, as the bare override rows the core reads."""
+    return entry_rows(pack_source(province_code), family)

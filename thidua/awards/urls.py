@@ -15,5 +15,8 @@ urlpatterns = [
     path("dieu-chinh/", views.override_list, name="override_list"),
     path("dieu-chinh/them/", views.override_add, name="override_add"),
     path("dieu-chinh/<uuid:uid>/ket-thuc/", views.override_end, name="override_end"),
+    path("quy-dinh-tinh/them/", views.pack_create, name="pack_create"),
+    path("quy-dinh-tinh/<uuid:uid>/", views.pack_detail, name="pack_detail"),
+    path("quy-dinh-tinh/<uuid:uid>/ket-thuc/", views.pack_end, name="pack_end"),
     path("tinh-thu/", views.whatif, name="whatif"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the award catalogue, the rule registry, provincial overrides and the what-if form.
+"""Pages of the award catalogue, the rule registry, the provinces' regulation packs and the what-if form.
 
 Thin: forms → actions → redirect/messages. The rule registry is read from the shipped rule data
 through thidua/rules/registry.py; the what-if page calls thidua.whatif.service.evaluate_one, the
@@ -8,12 +8,15 @@ same function as the API and `manage.py evaluate`.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
 
+from thidua.audit.labels import action_label
 from thidua.audit.models import AuditLog
 from thidua.awards import actions, selectors
 from thidua.awards.forms import (
@@ -21,17 +24,20 @@ from thidua.awards.forms import (
     CatalogueFilterForm,
     EndOverrideForm,
     OverrideForm,
+    PackForm,
     WhatIfForm,
     default_whatif_initial,
 )
-from thidua.awards.models import AwardType, RuleFamily, RuleOverride
+from thidua.awards.models import AwardType, RegulationPack, RuleFamily, RuleOverride
 from thidua.core.access import access, ensure, get_scoped_or_404, provinces_for, scope_of
 from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.org.models import Province
 from thidua.rules import council, registry
+from thidua.rules.packs import label as provincial_label
 from thidua.rules.catalogue import (
     AWARD_CODES,
+    AWARD_NAMES,
     AWARD_SUBJECTS,
     AWARD_TYPE_NAMES,
     CATALOGUE_SUBJECT_NAMES,
@@ -45,7 +51,7 @@ from thidua.whatif.service import evaluate_one, is_error
 HUB_LINKS = [
     ("awards:catalogue_list", "Danh mục danh hiệu, hình thức khen thưởng", "Danh hiệu thi đua và hình thức khen thưởng theo Luật và do tỉnh quy định."),
     ("awards:rule_list", "Quy định, tiêu chuẩn khen thưởng", "Điều kiện của từng danh hiệu, hình thức theo Nghị định 98/2023 và 152/2025, nguồn, điểm chưa xác nhận."),
-    ("awards:override_list", "Điều chỉnh tiêu chuẩn của tỉnh", "Các tiêu chuẩn tỉnh quy định riêng, có hiệu lực từ ngày nào, căn cứ văn bản nào."),
+    ("awards:override_list", "Quy định thi đua, khen thưởng của tỉnh", "Văn bản riêng của từng tỉnh: hiệu lực từ ngày nào, điều khoản nào, tham số nào tỉnh quy định."),
     ("awards:whatif", "Tính thử điều kiện khen thưởng", "Nhập thành tích các năm, xem đủ điều kiện hay chưa và vì sao."),
     ("history:batch", "Hồ sơ thành tích, rà soát điều kiện", "Ai trong khối, tỉnh đủ điều kiện danh hiệu, hình thức nào trong năm."),
     ("history:import", "Nhập hồ sơ thành tích từ Excel", "Nhập mức hoàn thành nhiệm vụ, danh hiệu, khen thưởng các năm."),
@@ -84,6 +90,7 @@ def home(request):
         "titles": AwardType.objects.filter(province__isnull=True, kind="DANH_HIEU").count(),
         "forms": AwardType.objects.filter(province__isnull=True, kind="HINH_THUC").count(),
         "overrides": selectors.visible_overrides(request.user).count(),
+        "packs": selectors.visible_packs(request.user).count(),
     }
     return render(request, "awards/home.html", {"links": links, "counts": counts, "versions": registry.eligibility_versions()})
 
@@ -233,9 +240,9 @@ def rule_detail(request, code, key):
     provinces = _visible_provinces(request.user)
     province = _chosen_province(request, provinces)
     day = _chosen_day(request)
-    rows = selectors.province_rule_rows(province, "eligibility") if province is not None else []
+    packs = selectors.province_packs(province) if province is not None else []
     current_key = registry.version_key_on(day)
-    rule = registry.award_rule(code, key, overrides=rows if current_key == key else None, on=day)
+    rule = registry.award_rule(code, key, packs=packs if current_key == key else None, on=day)
     if rule is None:
         raise Http404("Không tìm thấy")
     history = selectors.visible_overrides(request.user).filter(rule__in=[code, "*"])
@@ -263,7 +270,7 @@ def rule_detail(request, code, key):
     return render(request, "awards/rule_detail.html", context)
 
 
-# --------------------------------------------------------------------------- overrides
+# --------------------------------------------------------------------------- provincial regulation packs
 
 
 def _value_text(override: RuleOverride) -> str:
@@ -281,10 +288,25 @@ def _override_rows(user, qs) -> list[dict]:
             {
                 "o": o,
                 "status": selectors.override_status(o),
+                "last_day": selectors.entry_last_day(o),
                 "label": registry.param_label(o.rule, o.param),
                 "rule_name": registry._rule_name(o.rule),
                 "value_text": _value_text(o),
-                "can_end": o.ended_at is None and _allowed(user, "rules.override", province=o.province_id),
+                "can_end": o.ended_at is None and o.pack.ended_at is None and _allowed(user, "rules.override", province=o.province_id),
+            }
+        )
+    return rows
+
+
+def _pack_rows(user, packs) -> list[dict]:
+    rows = []
+    for pack in packs:
+        rows.append(
+            {
+                "pack": pack,
+                "status": selectors.pack_status(pack),
+                "citations": [(AWARD_NAMES.get(code, code), article) for code, article in (pack.citations or {}).items()],
+                "can_edit": pack.ended_at is None and not pack.withdrawn and _allowed(user, "rules.override", province=pack.province_id),
             }
         )
     return rows
@@ -292,55 +314,129 @@ def _override_rows(user, qs) -> list[dict]:
 
 @access("rules.view")
 def override_list(request):
-    qs = selectors.visible_overrides(request.user).order_by("province__name", "family", "rule", "param", "-effective_from", "pk")
+    """The provinces' own regulations (packs), each with the parameters it sets."""
+    packs = selectors.visible_packs(request.user).order_by("province__name", "-effective_from", "pk")
     family = request.GET.get("family", "")
+    entries = selectors.visible_overrides(request.user).order_by("family", "rule", "param", "-effective_from", "pk")
     if family in RuleFamily.values:
-        qs = qs.filter(family=family)
-    rows = _override_rows(request.user, qs)
+        entries = entries.filter(family=family)
+    by_pack: dict[int, list] = {}
+    for row in _override_rows(request.user, entries):
+        by_pack.setdefault(row["o"].pack_id, []).append(row)
+    rows = _pack_rows(request.user, packs)
+    for row in rows:
+        row["entries"] = by_pack.get(row["pack"].pk, [])
     context = {"rows": rows, "family": family, "families": RuleFamily.choices, "can_add": scope_of(request.user).can("rules.override")}
     return render(request, "awards/override_list.html", context)
 
 
 @access("rules.override")
-def override_add(request):
+def pack_create(request):
     provinces = provinces_for(request.user, "rules.override").order_by("name")
+    form = PackForm(request.POST or None, provinces=provinces, initial={"province": provinces.first()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            pack = actions.do_create_pack(actor=request.user, province=form.cleaned_data["province"], data=form.action_data())
+        except ActionError as error:
+            apply_action_error(form, error, {"citations": None})
+        else:
+            messages.success(request, f"Đã thêm văn bản {pack.number} của {pack.province}; hãy thêm các tham số văn bản quy định.")
+            return redirect(reverse("awards:pack_detail", args=[pack.uid]))
+    return render(request, "awards/pack_form.html", {"form": form})
+
+
+@access("rules.view")
+def pack_detail(request, uid):
+    try:
+        pack = selectors.visible_packs(request.user).get(uid=uid)
+    except (RegulationPack.DoesNotExist, ValueError) as exc:
+        raise Http404("Không tìm thấy") from exc
+    entries = RuleOverride.objects.filter(pack=pack).select_related("province", "pack", "created_by", "ended_by").order_by(
+        "family", "rule", "param", "-effective_from", "pk"
+    )
+    row = _pack_rows(request.user, [pack])[0]
+    entry_uids = [str(e.uid) for e in entries]
+    history = AuditLog.objects.filter(
+        Q(object_type="awards.regulationpack", object_uid=str(pack.uid)) | Q(object_type="awards.ruleoverride", object_uid__in=entry_uids)
+    ).order_by("at")
+    history = [{"at": h.at, "who": h.actor_name or "hệ thống", "what": action_label(h.action, h.object_type), "note": h.note}
+               for h in history]
+    context = {"row": row, "pack": pack, "entries": _override_rows(request.user, entries), "history": history,
+               "label": provincial_label(selectors.pack_data(pack, []) or {"number": pack.number, "province": pack.province_label})}
+    return render(request, "awards/pack_detail.html", context)
+
+
+@access("rules.override")
+def pack_end(request, uid):
+    pack = get_scoped_or_404(request.user, RegulationPack.objects.select_related("province"), "rules.override", uid=uid)
+    form = EndOverrideForm(request.POST or None, initial={"version": pack.version, "last_day": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_end_pack(
+                actor=request.user, pack=pack, last_day=form.cleaned_data["last_day"],
+                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+            )
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            messages.success(request, "Đã kết thúc văn bản; các tham số của văn bản thôi áp dụng từ ngày sau ngày cuối. Bản ghi vẫn được lưu.")
+            return redirect(reverse("awards:pack_detail", args=[pack.uid]))
+    return render(request, "awards/pack_end.html", {"form": form, "pack": pack, "status": selectors.pack_status(pack)})
+
+
+@access("rules.override")
+def override_add(request):
+    provinces = provinces_for(request.user, "rules.override")
+    packs = RegulationPack.objects.filter(province__in=provinces, ended_at__isnull=True).select_related("province").order_by(
+        "province__name", "-effective_from"
+    )
     family = request.POST.get("family") or request.GET.get("family") or RuleFamily.ELIGIBILITY
     if family not in RuleFamily.values:
         family = RuleFamily.ELIGIBILITY
     rule = request.GET.get("rule") or None
-    initial = {"province": provinces.first(), "family": family}
-    form = OverrideForm(request.POST or None, provinces=provinces, family=family, rule=rule, initial=initial)
+    chosen = packs.filter(uid=request.GET["pack"]).first() if _is_uuid(request.GET.get("pack")) else None
+    initial = {"pack": chosen or packs.first(), "family": family}
+    form = OverrideForm(request.POST or None, packs=packs, family=family, rule=rule, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            override = actions.do_add_rule_override(actor=request.user, province=form.cleaned_data["province"], data=form.action_data())
+            override = actions.do_add_pack_entry(actor=request.user, pack=form.cleaned_data["pack"], data=form.action_data())
         except ActionError as error:
             apply_action_error(form, error, {"rule": "target", "param": "target", "family": "target"})
         else:
             messages.success(
                 request,
-                f"Đã thêm điều chỉnh “{registry.param_label(override.rule, override.param)}” = {override.value} "
-                f"của {override.province} từ ngày {registry.vn_date(override.effective_from)}.",
+                f"Đã thêm “{registry.param_label(override.rule, override.param)}” = {override.value} "
+                f"theo văn bản {override.pack.number} của {override.province} từ ngày {registry.vn_date(override.effective_from)}.",
             )
-            return redirect(reverse("awards:override_list"))
-    context = {"form": form, "family": family, "rule": rule, "rule_name": registry._rule_name(rule) if rule else ""}
+            return redirect(reverse("awards:pack_detail", args=[override.pack.uid]))
+    context = {"form": form, "family": family, "rule": rule, "rule_name": registry._rule_name(rule) if rule else "",
+               "has_packs": packs.exists()}
     return render(request, "awards/override_form.html", context)
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 @access("rules.override")
 def override_end(request, uid):
-    override = get_scoped_or_404(request.user, RuleOverride.objects.select_related("province"), "rules.override", uid=uid)
+    override = get_scoped_or_404(request.user, RuleOverride.objects.select_related("province", "pack"), "rules.override", uid=uid)
     form = EndOverrideForm(request.POST or None, initial={"version": override.version, "last_day": dt.date.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_end_rule_override(
+            actions.do_end_pack_entry(
                 actor=request.user, override=override, last_day=form.cleaned_data["last_day"],
                 reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
             apply_action_error(form, error)
         else:
-            messages.success(request, "Đã kết thúc điều chỉnh; bản ghi vẫn được lưu trong lịch sử.")
-            return redirect(reverse("awards:override_list"))
+            messages.success(request, "Đã kết thúc tham số; bản ghi vẫn được lưu trong lịch sử.")
+            return redirect(reverse("awards:pack_detail", args=[override.pack.uid]))
     context = {"form": form, "o": override, "label": registry.param_label(override.rule, override.param),
                "value_text": _value_text(override),
                "rule_name": registry._rule_name(override.rule), "status": selectors.override_status(override)}

@@ -111,6 +111,7 @@ def plain_collective_outcomes(
                 and head > 0
                 and ldtt * 100 >= p["ldtt_ratio_percent"] * head
                 and (figures.get("cstdcs_members") or 0) >= p["min_cstdcs_members"]
+                and not (p["no_member_disciplined"] and figures.get("members_disciplined"))
             )
         elif code in ("CO_TINH", "CO_CP"):
             ok = bloc_leading

@@ -44,7 +44,19 @@ def load_provinces() -> int:
             created += 1
     if created:
         record(actor=None, action="org.province.load", object_type="org.province", object_repr=f"{created} tỉnh/thành phố", note=doc["source"])
+    _after_load()
     return created
+
+
+def _after_load() -> None:
+    """Provinces' own regulations shipped as data (e.g. Bắc Ninh QĐ 86/2025) need their province:
+    store them once it exists (idempotent; the data migration does the same for existing rows)."""
+    from django.apps import apps
+
+    if apps.is_installed("thidua.awards"):
+        from thidua.awards.sync import sync_shipped_packs
+
+        sync_shipped_packs()
 
 
 def province_by_code(code: str, on: dt.date) -> Province | None:

@@ -24,21 +24,22 @@ Legal basis (domain-rules §3–§4; "Điều N" alone means Luật Thi đua, kh
   at most 3 years apart (``CSTD_TINH.cstdcs_streak_years``) with CSTĐCS in every year between,
   since with non-overlapping windows the next CSTĐ tỉnh comes 3 years later (that reading is
   UNCONFIRMED and flagged).
-- TTLDTT Điều 28 / QĐ 86/2025 Bắc Ninh Điều 4(2): rating ≥ HTTNV; ≥ 70 % of members LĐTT
+- TTLDTT Điều 28: rating ≥ HTTNV; ≥ 70 % of members LĐTT
   (``ldtt_members*100 >= 70*headcount``); no member disciplined CANH_CAO or heavier
   (``members_disciplined``); movement and solidarity (qualitative).
-- TTLDXS Điều 27 / BN86 Điều 3(2): HTXSNV; no member FAILED (``members_failed``); ≥ 70 % LĐTT;
-  at least one CSTĐCS member; movement and solidarity (qualitative).
-- CO_TINH Điều 26(1) / BN86 Điều 3(1): leading unit of its khối/cụm (``bloc_leading``);
+- TTLDXS Điều 27: HTXSNV; no member FAILED (``members_failed``); ≥ 70 % LĐTT; at least one
+  CSTĐCS member; no member disciplined CANH_CAO or heavier (param ``no_member_disciplined``, true,
+  UNCONFIRMED); movement and solidarity (qualitative).
+- CO_TINH Điều 26(1): leading unit of its khối/cụm (``bloc_leading``);
   targets exceeded, solidarity (with thrift and anti-corruption), party and mass organisations
   strong (qualitative). The thematic-movement route needs data the request does not carry.
 - CO_CP Điều 25: route "25.1" leading unit + the Điều 25(1)(a)(b) criteria + selected as the
   outstanding representative; route "25.2" leading unit of a khối/cụm organised by the Central
   council (history entry flag ``bloc_central: true``) + the same criteria. The route of a
   ≥ 5-year Prime-Minister movement (Điều 25(3)) needs data the request does not carry.
-- GIAY_KHEN Điều 75 / BN86 Điều 4(3): exemplary (and solidarity for collectives), rating ≥
+- GIAY_KHEN Điều 75: exemplary (and solidarity for collectives), rating ≥
   HTTNV, and ("outstanding" or "exceptional_achievement").
-- BK_TINH Điều 74 / BN86 Điều 3(3): exemplary (and solidarity for collectives) and one of the
+- BK_TINH Điều 74: exemplary (and solidarity for collectives) and one of the
   routes "i" outstanding, "ii" exceptional achievement, "iii" contribution (confirmed by the key
   ``exceptional_achievement``), "iv" 2 consecutive CSTĐCS or 2 consecutive HTXSNV years with 2
   initiatives (or 2 accepted projects) — for collectives 2 consecutive HTXSNV/TTLĐXS years plus an
@@ -95,7 +96,7 @@ checks that use them until a province overrides them:
   the CSTĐCS years used for an earlier CSTĐ tỉnh are consumed)
 - ``CSTD_TQ.cstd_tinh_streak_years`` (2)
 - ``TTLDTT.ldtt_ratio_percent`` (70), ``TTLDXS.ldtt_ratio_percent`` (70),
-  ``TTLDXS.min_cstdcs_members`` (1)
+  ``TTLDXS.min_cstdcs_members`` (1), ``TTLDXS.no_member_disciplined`` (bool, true, UNCONFIRMED)
 - ``BK_TINH.cstdcs_streak_years`` (2), ``BK_TINH.excellent_years`` (2), ``BK_TINH.min_initiatives`` (2)
 - ``BK_TTG.window_years`` (5), ``BK_TTG.min_cstdcs_in_window`` (3), ``BK_TTG.window_after_bk_tinh``
   (bool, true, UNCONFIRMED), ``BK_TTG.collective_window_years`` (5, UNCONFIRMED),
@@ -134,6 +135,7 @@ from thidua.rules.catalogue import (
     TITLE_ALIASES,
     awards_for,
 )
+from thidua.rules import packs as provincial_packs
 from thidua.rules.errors import WhatIfError
 from thidua.rules.money import money_detail
 from thidua.rules.versions import apply_overrides, eligibility_version, parse_date
@@ -1032,35 +1034,31 @@ def _cstd_tq(case: Case, rules: Rules) -> list[dict]:
 # --------------------------------------------------------------------------- collective titles
 
 
-def _ttldtt(case: Case, rules: Rules) -> list[dict]:
-    """Tập thể lao động tiên tiến: Luật Điều 28; QĐ 86/2025 Bắc Ninh Điều 4 khoản 2."""
+def _members_discipline(case: Case, rules: Rules, extra: dict | None = None) -> dict:
+    """No member disciplined at cảnh cáo or heavier in Y (``members_disciplined``)."""
+    extra = extra or {}
     record = case.entry(case.year)
     disciplined = (record.members_disciplined if record else None) or 0
     if disciplined:
-        members = _check(
-            "members_discipline",
-            False,
-            f"Năm {case.year} có {disciplined} cá nhân trong tập thể bị kỷ luật từ hình thức cảnh cáo trở lên.",
-            rules.cite("members_discipline"),
-        )
+        text = f"Năm {case.year} có {disciplined} cá nhân trong tập thể bị kỷ luật từ hình thức cảnh cáo trở lên"
     else:
-        members = _check(
-            "members_discipline",
-            True,
-            f"Năm {case.year} không có cá nhân trong tập thể bị kỷ luật từ hình thức cảnh cáo trở lên.",
-            rules.cite("members_discipline"),
-        )
+        text = f"Năm {case.year} không có cá nhân trong tập thể bị kỷ luật từ hình thức cảnh cáo trở lên"
+    return _check("members_discipline", not disciplined, _with_note(text, extra), rules.cite("members_discipline"), **extra)
+
+
+def _ttldtt(case: Case, rules: Rules) -> list[dict]:
+    """Tập thể lao động tiên tiến: Luật Điều 28."""
     return [
         _rating_at_least(case, rules, "rating_at_least_good", "GOOD"),
         _confirmation(case, rules, "movement_effective"),
         _ldtt_ratio_check(case, rules, rules.param("ldtt_ratio_percent"), rules.param_note("ldtt_ratio_percent")),
-        members,
+        _members_discipline(case, rules),
         _confirmation(case, rules, "solidarity"),
     ]
 
 
 def _ttldxs(case: Case, rules: Rules) -> list[dict]:
-    """Tập thể lao động xuất sắc: Luật Điều 27; QĐ 86/2025 Bắc Ninh Điều 3 khoản 2."""
+    """Tập thể lao động xuất sắc: Luật Điều 27 (no member disciplined: param, UNCONFIRMED)."""
     record = case.entry(case.year)
     failed = (record.members_failed if record else None) or 0
     if failed:
@@ -1089,14 +1087,16 @@ def _ttldxs(case: Case, rules: Rules) -> list[dict]:
         rules.cite("member_cstdcs"),
         **extra,
     )
-    return [
+    checks = [
         _rating_at_least(case, rules, "rating_excellent", "EXCELLENT"),
         _confirmation(case, rules, "movement_effective"),
         complete,
         _ldtt_ratio_check(case, rules, rules.param("ldtt_ratio_percent"), rules.param_note("ldtt_ratio_percent")),
         cstdcs,
-        _confirmation(case, rules, "solidarity"),
     ]
+    if rules.param("no_member_disciplined"):
+        checks.append(_members_discipline(case, rules, rules.param_note("no_member_disciplined")))
+    return checks + [_confirmation(case, rules, "solidarity")]
 
 
 def _bloc_leading(case: Case, rules: Rules, code: str = "bloc_leading", central: bool = False) -> dict:
@@ -1146,7 +1146,7 @@ def _solidarity_thrift(case: Case, rules: Rules) -> dict:
 
 
 def _co_tinh(case: Case, rules: Rules) -> list[dict]:
-    """Cờ thi đua của UBND tỉnh: Luật Điều 26 khoản 1; QĐ 86/2025 Bắc Ninh Điều 3 khoản 1."""
+    """Cờ thi đua của UBND tỉnh: Luật Điều 26 khoản 1."""
     return [
         _bloc_leading(case, rules),
         _confirmation(case, rules, "targets_exceeded"),
@@ -1183,7 +1183,7 @@ def _exemplary(case: Case, rules: Rules) -> dict:
 
 
 def _giay_khen(case: Case, rules: Rules) -> list[dict]:
-    """Giấy khen: Luật Điều 75; QĐ 86/2025 Bắc Ninh Điều 4 khoản 3."""
+    """Giấy khen: Luật Điều 75."""
     checks = [_exemplary(case, rules)]
     if case.subject == COLLECTIVE:
         checks.append(_confirmation(case, rules, "solidarity"))
@@ -1227,7 +1227,7 @@ def _giay_khen(case: Case, rules: Rules) -> list[dict]:
 
 
 def _bk_tinh(case: Case, rules: Rules) -> list[tuple[str, list[dict]]]:
-    """Bằng khen của Chủ tịch UBND tỉnh: Luật Điều 74; QĐ 86/2025 Bắc Ninh Điều 3 khoản 3 (routes i–v)."""
+    """Bằng khen của Chủ tịch UBND tỉnh: Luật Điều 74 (routes i–v)."""
     routes = rules.routes(case.subject)
     base = [_exemplary(case, rules)]
     if case.subject == COLLECTIVE:
@@ -1650,13 +1650,21 @@ def _evaluate_award(case: Case, version: dict, applied: list[dict], code: str) -
     return result
 
 
-def evaluate_eligibility(request: dict, *, overrides: list[dict] | None = None) -> dict:
+def evaluate_eligibility(request: dict, *, overrides: list[dict] | None = None, packs: list[dict] | None = None) -> dict:
     """Evaluate the eligibility request of whatif-api.md; returns ``{"results": [...]}``.
 
-    ``overrides`` are the provincial override rows of ``request["province"]`` (see the module
-    docstring for their parameters). Raises WhatIfError for a malformed request (invalid_field,
-    unknown_award) or a decision date with no rule version in force (no_rule_version).
+    ``packs`` are the regulation packs of ``request["province"]`` (thidua/rules/packs.py): their
+    entries in force on the decision date change parameters, and a pack in force is cited beside
+    the Law. ``overrides`` are bare override rows (see the module docstring for their parameters).
+    Raises WhatIfError for a malformed request (invalid_field, unknown_award) or a decision date
+    with no rule version in force (no_rule_version).
     """
     case = parse_request(request)
-    version, applied = apply_overrides(eligibility_version(case.decided_on), overrides, case.decided_on)
-    return {"results": [_evaluate_award(case, version, applied, code) for code in case.awards]}
+    rows = list(overrides or []) + provincial_packs.entry_rows(packs, "eligibility")
+    version, applied = apply_overrides(eligibility_version(case.decided_on), rows, case.decided_on)
+    return {
+        "results": [
+            provincial_packs.cite(_evaluate_award(case, version, applied, code), packs, case.decided_on)
+            for code in case.awards
+        ]
+    }

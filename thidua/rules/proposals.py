@@ -131,11 +131,11 @@ def unit_head_refusal(level: str, awards) -> str | None:
 
 
 # Proposal quotas the rules fix. Only the provincial flag has one: a block proposes its leading
-# unit only, one per block and year (domain-rules.md §6.7; QĐ 86/2025/QĐ-UBND tỉnh Bắc Ninh Điều 3
-# khoản 1 [P], used as the default). Other caps (Cờ thi đua của Chính phủ, Bằng khen) are
-# UNCONFIRMED, so no quota is applied for them.
+# unit only, one per block and year (domain-rules.md §4.7, §6.7: the flag goes to the leading unit
+# of its khối/cụm, Luật Điều 26 khoản 1; more than one flag per large block is UNCONFIRMED, default
+# 01). Other caps (Cờ thi đua của Chính phủ, Bằng khen) are UNCONFIRMED, so no quota is applied.
 BLOC_QUOTAS = {
-    "CO_TINH": {"max": 1, "citation": "Quy chế thi đua, khen thưởng của tỉnh (mặc định theo QĐ 86/2025/QĐ-UBND tỉnh Bắc Ninh, Điều 3 khoản 1): mỗi khối đề nghị 01 đơn vị dẫn đầu"},
+    "CO_TINH": {"max": 1, "citation": "Luật Thi đua, khen thưởng 2022, Điều 26 khoản 1: Cờ thi đua tặng tập thể dẫn đầu khối, cụm; mỗi khối đề nghị 01 đơn vị dẫn đầu (số cờ mỗi khối chưa xác nhận, mặc định 01)"},
 }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from thidua.rules import packs as provincial_packs
 from thidua.rules import voting as voting_rules
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES, SUBJECT_NAMES
 from thidua.rules.versions import apply_overrides, coerce_param, eligibility_versions as _versions, in_force, parse_date
@@ -110,6 +111,7 @@ PARAM_LABELS = {
     ("TTLDTT", "ldtt_ratio_percent"): "Tỷ lệ tối thiểu cá nhân đạt Lao động tiên tiến (%)",
     ("TTLDXS", "ldtt_ratio_percent"): "Tỷ lệ tối thiểu cá nhân đạt Lao động tiên tiến (%)",
     ("TTLDXS", "min_cstdcs_members"): "Số cá nhân đạt Chiến sĩ thi đua cơ sở tối thiểu",
+    ("TTLDXS", "no_member_disciplined"): "Không có cá nhân bị kỷ luật từ cảnh cáo trở lên trong năm",
     ("BK_TINH", "cstdcs_streak_years"): "Số lần liên tục đạt Chiến sĩ thi đua cơ sở (điểm iv)",
     ("BK_TINH", "excellent_years"): "Số năm liên tục hoàn thành xuất sắc nhiệm vụ (điểm iv)",
     ("BK_TINH", "min_initiatives"): "Số sáng kiến, đề tài tối thiểu (điểm iv)",
@@ -262,19 +264,26 @@ def _param_rows(rule: str, params: dict, applied: list[dict]) -> list[dict]:
     return rows
 
 
-def award_rule(code: str, key: str, *, overrides: list[dict] | None = None, on: dt.date | None = None) -> dict | None:
+def award_rule(
+    code: str, key: str, *, overrides: list[dict] | None = None, packs: list[dict] | None = None, on: dt.date | None = None
+) -> dict | None:
     """Award ``code`` under the national version ``key``, as the registry page shows it.
 
-    With ``overrides`` (one province's eligibility rows) and ``on``, the rows in force on that
-    date are applied: parameter values and the conditions that quote them change, and each
-    overridden parameter carries its ``override``. Returns None for an unknown code or key.
+    With ``packs`` (one province's regulation packs, thidua/rules/packs.py) or bare ``overrides``
+    rows and ``on``, what is in force on that date is applied: parameter values and the conditions
+    that quote them change, each overridden parameter carries its ``override``, and ``provincial``
+    lists the packs that cite this award. Returns None for an unknown code or key.
     """
     version = _version(key)
     if version is None or code not in version["awards"]:
         return None
     applied: list[dict] = []
-    if overrides and on is not None:
-        version, applied = apply_overrides(version, overrides, on)
+    provincial: list[dict] = []
+    rows = list(overrides or []) + provincial_packs.entry_rows(packs, ELIGIBILITY)
+    if rows and on is not None:
+        version, applied = apply_overrides(version, rows, on)
+    if packs and on is not None:
+        provincial = provincial_packs.provincial(packs, code, on)
     award = version["awards"][code]
     values = {name: spec["value"] for name, spec in award["params"].items()}
     checks = []
@@ -335,6 +344,7 @@ def award_rule(code: str, key: str, *, overrides: list[dict] | None = None, on: 
             {"code": r["code"], "text": r["label"], "citation": r["citation"]} for r in routes if r["unconfirmed"]
         ],
         "applied_overrides": applied,
+        "provincial": provincial,
     }
 
 
@@ -497,11 +507,22 @@ def validate_override(family: str, rule: str, param: str, value, on: dt.date | N
             if target["type"] == "bool":
                 raise OverrideInvalid(f"“{label}” chỉ nhận giá trị có hoặc không.", "value") from None
             raise OverrideInvalid(f"“{label}” phải là một số nguyên không âm, ví dụ {target['default']}.", "value") from None
+        national = _national_default(rule, param, on, target["default"])
         if isinstance(coerced, bool):
+            if not target["unconfirmed"] and coerced != national:
+                raise OverrideInvalid(f"“{label}” do Luật quy định ({_value_text(national)}); tỉnh không quy định khác được.", "value")
             return "true" if coerced else "false"
         low, high = PARAM_RANGES.get(param) or (YEARS_RANGE if param.endswith("_years") else (0, 100))
         if not low <= coerced <= high:
             raise OverrideInvalid(f"“{label}” phải từ {low} đến {high}, không nhận {coerced}.", "value")
+        # Within what the Law allows: a settled national count may only be made stricter (every
+        # such parameter is a minimum); an UNCONFIRMED default is the province's to settle.
+        if not target["unconfirmed"] and coerced < national:
+            raise OverrideInvalid(
+                f"Tỉnh chỉ được quy định chặt hơn Luật: “{label}” của {_rule_name(rule)} tối thiểu là {national}, "
+                f"không nhận {coerced}.",
+                "value",
+            )
         return str(coerced)
     try:
         number = Decimal(str(value).strip().replace(",", "."))
@@ -520,6 +541,13 @@ def validate_override(family: str, rule: str, param: str, value, on: dt.date | N
             "value",
         )
     return percent_text(number)
+
+
+def _national_default(rule: str, param: str, on: dt.date | None, fallback):
+    """The national value of an eligibility parameter in the version in force on ``on``."""
+    version = next((v for v in _versions() if on is not None and in_force(v, on)), _versions()[-1])
+    params = version["common_params"] if rule == ALL_RULES else version["awards"].get(rule, {}).get("params", {})
+    return params[param]["value"] if param in params else fallback
 
 
 def percent_text(number: Decimal) -> str:

@@ -1,13 +1,14 @@
 """The one function both doors of the what-if contract call (whatif-api.md).
 
 `evaluate_one(request)` validates the request's `kind`, resolves its `province` code against the
-province registry data in force on `decided_on`, loads that province's overrides and dispatches
+province registry data in force on `decided_on`, loads that province's regulation packs (its own
+TĐKT regulations: parameters and citations, thidua/rules/packs.py) and dispatches
 to the pure core (`thidua.rules.eligibility.evaluate_eligibility`, `thidua.rules.voting.tally`).
 A malformed request gives `{"error": {"code", "message", "field"}}` instead of a result.
 `evaluate_many(obj)` does the same for one request or a list of them.
 
 It needs no migrated database: provinces come from thidua/org/data/provinces.json (the file the
-registry is loaded from) and overrides from registered sources that tolerate a missing table.
+registry is loaded from) and packs from registered sources that tolerate a missing table.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Callable
 from django.db import DatabaseError
 
 from thidua.rules.errors import WhatIfError
+from thidua.rules.packs import entry_rows
 
 logger = logging.getLogger(__name__)
 
@@ -138,48 +140,54 @@ def _successor(row: dict, on: dt.date) -> dict | None:
     return None if current is row else {"code": current["code"], "name": current["name"]}
 
 
-# --------------------------------------------------------------------------- provincial overrides
+# --------------------------------------------------------------------------- provincial regulation packs
 
-# Callables (province_code, rule) -> list[dict] that supply provincial overrides. No table
-# stores overrides yet; the app that adds one registers its loader here (in AppConfig.ready()).
-OVERRIDE_SOURCES: list[Callable[[str, str], list[dict]]] = []
-
-
-def register_override_source(source: Callable[[str, str], list[dict]]) -> None:
-    if source not in OVERRIDE_SOURCES:
-        OVERRIDE_SOURCES.append(source)
+# Callables province_code -> list of packs (the shape of thidua/rules/packs.py) that supply a
+# province's own regulations; the app that stores them registers its loader (AppConfig.ready()).
+PACK_SOURCES: list[Callable[[str], list[dict]]] = []
 
 
-def load_overrides(province_code: str | None, rule: str) -> list[dict]:
-    """The overrides a province adds on top of the national `rule` ("eligibility" or "voting").
+def register_pack_source(source: Callable[[str], list[dict]]) -> None:
+    if source not in PACK_SOURCES:
+        PACK_SOURCES.append(source)
 
-    Returns [] without a province, without a registered source, or when a source's table does not
-    exist yet (the command line runs without a migrated database). Rows have the shape the pure
-    functions read: {"rule": award code or "*", "param", "value", "effective_from", "effective_to",
-    "citation"} (params: thidua/rules/versions.py for eligibility, thidua/rules/voting.py for voting).
+
+def load_packs(province_code: str | None) -> list[dict]:
+    """The regulation packs of a province (every date: the core picks those in force).
+
+    Returns [] without a province or a registered source; a source whose tables are not reachable
+    is logged and skipped (the command line runs without a migrated database).
     """
     if not province_code:
         return []
-    overrides: list[dict] = []
-    for source in OVERRIDE_SOURCES:
+    packs: list[dict] = []
+    for source in PACK_SOURCES:
         try:
-            overrides.extend(source(province_code, rule))
+            packs.extend(source(province_code))
         except DatabaseError:
-            logger.warning("provincial overrides unavailable (database not ready) for %s/%s", province_code, rule)
-    return overrides
+            logger.warning("provincial regulation packs unavailable (database not ready) for %s", province_code)
+    return packs
+
+
+def load_overrides(province_code: str | None, rule: str) -> list[dict]:
+    """The parameters a province's packs set on top of the national ``rule`` ("eligibility" or
+    "voting"), as the bare rows the pure functions read: {"rule": award code or "*", "param",
+    "value", "effective_from", "effective_to", "citation"} (params: thidua/rules/versions.py for
+    eligibility, thidua/rules/voting.py for voting)."""
+    return entry_rows(load_packs(province_code), rule)
 
 
 # --------------------------------------------------------------------------- evaluation
 
 
-def _dispatch(kind: str, request: dict, overrides: list[dict]) -> dict:
+def _dispatch(kind: str, request: dict, packs: list[dict]) -> dict:
     if kind == "voting":
         from thidua.rules.voting import tally
 
-        return tally(request, overrides=overrides)
+        return tally(request, overrides=entry_rows(packs, "voting"))
     from thidua.rules.eligibility import evaluate_eligibility
 
-    return evaluate_eligibility(request, overrides=overrides)
+    return evaluate_eligibility(request, packs=packs)
 
 
 def evaluate_one(request, *, expected_kind: str | None = None) -> dict:
@@ -219,8 +227,8 @@ def evaluate_one(request, *, expected_kind: str | None = None) -> dict:
         province = None
         if request.get("province") is not None:
             province = resolve_province(request["province"], _decided_on(request))
-        overrides = load_overrides(province["code"] if province else None, kind)
-        result = dict(_dispatch(kind, request, overrides))
+        packs = load_packs(province["code"] if province else None)
+        result = dict(_dispatch(kind, request, packs))
         result.setdefault("kind", kind)
         if province is not None:
             result["province"] = province
