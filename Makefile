@@ -8,7 +8,7 @@ DATA_DIR ?= $(CURDIR)/data
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/thidua
 export DATA_DIR
 
-.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium pg-up clean
+.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium libreoffice pg-up clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) để cài đặt."; exit 1; }
@@ -40,6 +40,12 @@ pg-up:
 # Debian's chromium for the browser tests; installed only when missing, never downloaded by playwright.
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 fonts-croscore >/dev/null; }
+
+# Debian's LibreOffice Writer (no GUI) converts generated DOCX to PDF; poppler-utils' pdftotext reads
+# the PDF back in the render checks. Installed only when missing, with the fonts metric-compatible
+# with Times New Roman (Tinos, Liberation Serif) so line breaks match a văn thư's Word.
+libreoffice:
+	@{ command -v soffice >/dev/null && command -v pdftotext >/dev/null && fc-list | grep -q Tinos; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-croscore >/dev/null; }
 
 define stage
 	@start=$$(date +%s); echo "=== $(1)"; $(2); rc=$$?; end=$$(date +%s); \

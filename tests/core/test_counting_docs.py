@@ -44,7 +44,7 @@ def test_each_ballot_carries_its_number_candidates_and_instructions():
     assert xml.run("PHIẾU BẦU").bold
     assert "Đồng ý" in text and "Không đồng ý" in text
     assert "Chỉ đồng ý tối đa 2 người/đơn vị; phiếu đồng ý quá 2 người/đơn vị là phiếu không hợp lệ." in text
-    assert "(Long Xuyên, ngày 05/01/2026)" in text
+    assert "(Long Xuyên, ngày 05 tháng 01 năm 2026)" in text
     # One ballot per page: four page breaks between five ballots.
     assert xml.zip.read("word/document.xml").count(b'w:type="page"') == 4
     state = xml.run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")

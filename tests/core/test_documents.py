@@ -33,7 +33,8 @@ def _spec(layout, **extra):
             Table(["STT", "Đơn vị"], [["1", "Sở Nội vụ"]]),
         ],
         signatures=[Signature("TM. KHỐI THI ĐUA", "TRƯỞNG KHỐI", "Trần Thị Thu Hoài")],
-        recipients=["Ban Thi đua - Khen thưởng tỉnh", "Lưu: VT"],
+        recipients=["Ban Thi đua - Khen thưởng tỉnh"],
+        archive="TĐKT",
     )
     values.update(extra)
     return DocumentSpec(**values)
@@ -84,7 +85,10 @@ def test_state_document_heading_block():
     assert doc_type.bold and 13 <= doc_type.size_pt <= 14
     recipients = xml.run("Nơi nhận:")
     assert recipients.bold and recipients.italic and recipients.size_pt == 12
-    assert xml.run("- Lưu: VT;").size_pt == 11
+    assert xml.run("- Ban Thi đua - Khen thưởng tỉnh;").size_pt == 11
+    # Nơi nhận ends with the archive line: the drafting unit and a full stop.
+    assert xml.run("- Lưu: VT, TĐKT.").size_pt == 11
+    assert "- Lưu: VT;" not in xml.text()
     assert all(r.font == "Times New Roman" for r in xml.runs())
 
 

@@ -484,7 +484,7 @@ def test_pages_print_ballots_record_external_result_and_generate_minutes(world, 
 
     document = IssuedDocument.objects.get(kind="COUNTING_MINUTES")
     text = DocxXml(document.generated_file.read()).text()
-    assert "ngoài hệ thống (Hội đồng TĐKT Ban Tổ chức Tỉnh ủy, biên bản số 12/BB-HĐTĐKT, ngày 20/12/2025)" in text
+    assert "ngoài hệ thống (Hội đồng TĐKT Ban Tổ chức Tỉnh ủy, biên bản số 12/BB-HĐTĐKT, ngày 20 tháng 12 năm 2025)" in text
     assert "không ghi số phiếu phát ra" in text
     poll.refresh_from_db()
     assert f"Mã kiểm tra (SHA-256): {poll.result_sha256}" in text

@@ -78,13 +78,16 @@ def test_covenant_docx_follows_the_party_layout_of_the_head_unit(world, year):
     assert xml.run("KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG TỈNH").bold
     assert xml.run("GIAO ƯỚC THI ĐUA").bold
     text = xml.text()
-    assert "Số       -GƯTĐ/BTGTU" in text  # blank until the văn thư registers it
+    # The block's ký hiệu under the block's name (docs/documents.md); blank until the văn thư registers it.
+    assert "Số       -GƯTĐ/KTĐ" in text
     assert "1. Thi đua hoàn thành xuất sắc nhiệm vụ chính trị" in text
     assert "100% cán bộ hoàn thành tốt nhiệm vụ" in text and "Ban Tổ chức Tỉnh ủy" in text
-    assert "TM. BAN TUYÊN GIÁO TỈNH ỦY" in text and "Trần Thị Thanh Hương" in text
+    # A Party document signs "T/M" (HD 36), and its Nơi nhận lines end with commas, the archive line with a full stop.
+    assert "T/M BAN TUYÊN GIÁO TỈNH ỦY" in text and "TM. " not in text and "Trần Thị Thanh Hương" in text
+    assert text.rstrip().endswith("- Các đơn vị thành viên,\n- Lưu VT, BTGTU.")
     registered = do_register_document(actor=world.an_officer, document=document, number="5", issued_on=dt.date(2024, 3, 15), expected_version=document.version)
     xml = DocxXml(registered.generated_file.read())
-    assert xml.run("Số 05-GƯTĐ/BTGTU").size_pt == 14
+    assert xml.run("Số 05-GƯTĐ/KTĐ").size_pt == 14
     assert "An Giang, ngày 15 tháng 3 năm 2024" in xml.text()
     assert registered.state == DocumentState.REGISTERED
 

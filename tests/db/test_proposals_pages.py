@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.core.docx_xml import DocxXml
+from thidua.documents.layout import date_words
 from thidua.documents.models import IssuedDocument
 from thidua.org import actions as org_actions
 from thidua.org.models import DocFormat, Province
@@ -97,9 +98,13 @@ def test_decision_docx_has_the_official_layout_and_the_list(world, client_for, d
     assert "TỈNH ỦY AN GIANG" in text and "BAN TUYÊN GIÁO TỈNH ỦY" in text
     assert "Người thứ 120" in text and "Lao động tiên tiến" in text
     reference = "05-QĐ/BTGTU" if doc_format == DocFormat.HD36 else "05/QĐ-BTGTU"
-    assert f"(Kèm theo Quyết định số {reference} ngày 10/01/2026 của Ban Tuyên giáo Tỉnh ủy)" in text
+    assert f"(Kèm theo Quyết định số {reference} ngày 10 tháng 01 năm 2026 của Ban Tuyên giáo Tỉnh ủy)" in text
     assert "85.200.000" in text  # 120 × 710,000
-    assert "TRƯỞNG BAN" in text and "Trần Thị Thanh Hương" in text
+    # The deciding authority's line comes before "Căn cứ"; the list comes after the signature and Nơi nhận.
+    assert text.index("TRƯỞNG BAN TUYÊN GIÁO TỈNH ỦY") < text.index("Căn cứ Luật")
+    assert text.index("Trần Thị Thanh Hương") < text.index("DANH SÁCH KHEN THƯỞNG") < text.index("Người thứ 120")
+    assert text.index("Nơi nhận:") < text.index("DANH SÁCH KHEN THƯỞNG")
+    assert ("- Lưu VT, TĐKT." if doc_format == DocFormat.HD36 else "- Lưu: VT, TĐKT.") in text
 
 
 def test_submission_and_achievement_report_are_generated_from_data(world, client_for):
@@ -122,7 +127,10 @@ def test_submission_and_achievement_report_are_generated_from_data(world, client
     report = DocxXml(IssuedDocument.objects.get(kind="ACHIEVEMENT_REPORT").generated_file.open("rb").read())
     text = report.text()
     assert "BÁO CÁO THÀNH TÍCH" in text and "I. SƠ LƯỢC LÝ LỊCH" in text and "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG" in text
-    assert "Mẫu số 05" in text and "NGƯỜI BÁO CÁO THÀNH TÍCH" in text
+    # A person's report is the person's own: national title, no số line, the head confirms; no template notes.
+    assert "NGƯỜI BÁO CÁO THÀNH TÍCH" in text and "XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Số" not in text.split("BÁO CÁO THÀNH TÍCH")[0]
+    assert "Mẫu số" not in text and "Phụ lục" not in text
     page = client.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode()
     assert "Tải báo cáo thành tích (DOCX)" in page and "Tờ trình: Đề nghị tặng Bằng khen năm 2025" in page
 
@@ -183,8 +191,10 @@ def test_the_block_submission_is_issued_by_the_head_with_the_meeting_minutes(wor
     assert "Biên bản họp khối" in page and f"Hội nghị tổng kết năm ngày {today:%d/%m/%Y}" in page
     client.post(reverse("proposals:document_generate", args=[proposal.uid]))
     text = DocxXml(IssuedDocument.objects.get(kind="PROPOSAL_SUBMISSION").generated_file.open("rb").read()).text()
-    assert "KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG TỈNH" in text and "TM. KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG TỈNH" in text
-    assert f"ngày {today:%d/%m/%Y} (biên bản họp khối kèm theo)" in text and "Ban Tổ chức Tỉnh ủy" in text
+    # docs/documents.md: the block's name and ký hiệu, signed "T/M <block> / TRƯỞNG KHỐI" (a Party head: HD 36 marks).
+    assert "KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG TỈNH" in text and "T/M KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG TỈNH\nTRƯỞNG KHỐI" in text
+    assert "-TTr/KTĐ" in text
+    assert f"{date_words(today)} (biên bản họp khối kèm theo)" in text and "Ban Tổ chức Tỉnh ủy" in text
 
 
 def test_confirming_a_qualitative_condition_clears_its_note(world, client_for):

@@ -1,37 +1,76 @@
-"""Documents a block generates: the covenant (giao ước thi đua).
+"""Documents a block generates: the covenant (giao ước thi đua), the sơ kết and tổng kết reports.
 
 The block head issues the block's joint documents, so the layout follows the head unit: a Party
 body writes in the HD 36-HD/VPTW format, a State body in the NĐ 30/2020 format (domain-rules.md §7.1).
+Heading, ký hiệu and signature of a block document follow one rule, docs/documents.md
+("Văn bản chung của khối"): see `BlocIssuer`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from thidua.blocs.models import Covenant
+from thidua.blocs.models import Covenant, CovenantCommitment
 from thidua.core.errors import ActionError
 from thidua.documents.layout import LAYOUTS, DocumentSpec, Heading, Paragraph, Signature, SignatureGrid, Table
 from thidua.documents.registry import Built, DocumentKind, register
 from thidua.org.models import DocFormat, Unit
+from thidua.rules.text import fold
 
 
 def issuer_abbreviation(unit: Unit) -> str:
     """The issuer part of the số/ký hiệu line: the unit's short name, or its initials."""
     if unit.short_name:
         return unit.short_name.upper().replace(" ", "")
-    from thidua.rules.text import fold
-
     words = [w for w in fold(unit.name).split() if w]
     return "".join(w[0] for w in words).upper()[:10] or "KTĐ"
+
+
+BLOC_SYMBOLS = {"KHOI": "KTĐ", "CUM": "CTĐ"}
+
+
+@dataclass
+class BlocIssuer:
+    """How a document the head unit issues on behalf of its block is headed and signed
+    (docs/documents.md): the block under the body it is organised under, the block's ký hiệu
+    (KTĐ/CTĐ; the number comes from the head unit's register), the head unit's layout, and
+    "TM. <KHỐI> / TRƯỞNG KHỐI / <office of the signer>" with the signer's name and the head unit's seal."""
+
+    head: Unit
+    layout: object
+    superior_name: str
+    issuer_name: str
+    issuer_abbr: str
+    signature: Signature
+
+
+def bloc_issuer(bloc_year, *, what: str = "văn bản của khối") -> BlocIssuer:
+    bloc = bloc_year.bloc
+    head = bloc_year.head_unit
+    if head is None:
+        raise ActionError(f"Khối chưa có Trưởng khối năm {bloc_year.year}; {what} do đơn vị Trưởng khối ban hành.")
+    layout = LAYOUTS.get(head.doc_format, LAYOUTS[DocFormat.ND30])
+    signer = (
+        CovenantCommitment.objects.filter(covenant__bloc_year=bloc_year, unit=head).only("signer_name", "signer_title").first()
+    )
+    office = ""
+    if signer is not None and signer.signer_title:
+        title = signer.signer_title.strip()
+        office = title if fold(head.name) in fold(title) else f"{title} {head.name}"
+    head_word = "TRƯỞNG CỤM" if bloc.kind == "CUM" else "TRƯỞNG KHỐI"
+    return BlocIssuer(
+        head=head, layout=layout, superior_name=head.superior_name, issuer_name=bloc.name,
+        issuer_abbr=BLOC_SYMBOLS.get(bloc.kind, "KTĐ"),
+        signature=Signature(f"TM. {bloc.name}", head_word, signer.signer_name if signer else "", seal=True, subtitle=office),
+    )
 
 
 def covenant_spec(covenant: Covenant, number: str, issued_on: dt.date | None) -> Built:
     bloc_year = covenant.bloc_year
     bloc = bloc_year.bloc
-    head = bloc_year.head_unit
-    if head is None:
-        raise ActionError(f"Khối chưa có Trưởng khối năm {bloc_year.year}; giao ước do đơn vị Trưởng khối ban hành.")
-    layout = LAYOUTS.get(head.doc_format, LAYOUTS[DocFormat.ND30])
+    issuer = bloc_issuer(bloc_year, what="giao ước")
+    head, layout = issuer.head, issuer.layout
     commitments = list(covenant.commitments.select_related("unit").order_by("pk"))
     body: list = [
         Paragraph(
@@ -59,13 +98,13 @@ def covenant_spec(covenant: Covenant, number: str, issued_on: dt.date | None) ->
     )
     body.append(Paragraph("ĐẠI DIỆN CÁC ĐƠN VỊ KÝ KẾT", bold=True, align="center", indent=False))
     body.append(
-        SignatureGrid([Signature(f"TM. {c.unit.name}", c.signer_title, c.signer_name) for c in commitments])
+        SignatureGrid([Signature(f"TM. {c.unit.name}", c.signer_title, c.signer_name, seal=True) for c in commitments])
     )
     spec = DocumentSpec(
         layout=layout,
-        superior_name=head.superior_name,
-        issuer_name=bloc.name,
-        issuer_abbr=issuer_abbreviation(head),
+        superior_name=issuer.superior_name,
+        issuer_name=issuer.issuer_name,
+        issuer_abbr=issuer.issuer_abbr,
         doc_type="GIAO ƯỚC THI ĐUA",
         type_abbr="GƯTĐ",
         subject=f"Năm {bloc_year.year}",
@@ -73,7 +112,8 @@ def covenant_spec(covenant: Covenant, number: str, issued_on: dt.date | None) ->
         number=number or None,
         date=issued_on or covenant.signed_on,
         body=body,
-        recipients=["Cơ quan thường trực Hội đồng Thi đua - Khen thưởng tỉnh", "Các đơn vị thành viên", "Lưu: VT"],
+        recipients=["Cơ quan thường trực Hội đồng Thi đua - Khen thưởng tỉnh", "Các đơn vị thành viên"],
+        archive=issuer_abbreviation(head),
     )
     return Built(spec=spec, title=f"{covenant.title} — {bloc.name}", issuer=head, bloc=bloc, filename=f"giao-uoc-thi-dua-{bloc_year.year}.docx")
 
@@ -92,7 +132,7 @@ register(
 
 def _paragraphs(text: str) -> list:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return [Paragraph(line) for line in lines] or [Paragraph("(Chưa có nội dung.)", italic=True)]
+    return [Paragraph(line) for line in lines]
 
 
 def report_spec(report, number: str, issued_on: dt.date | None) -> Built:
@@ -102,10 +142,8 @@ def report_spec(report, number: str, issued_on: dt.date | None) -> Built:
     assert isinstance(report, BlocReport)
     bloc_year = report.bloc_year
     bloc = bloc_year.bloc
-    head = bloc_year.head_unit
-    if head is None:
-        raise ActionError(f"Khối chưa có Trưởng khối năm {bloc_year.year}; báo cáo do đơn vị Trưởng khối ban hành.")
-    layout = LAYOUTS.get(head.doc_format, LAYOUTS[DocFormat.ND30])
+    issuer = bloc_issuer(bloc_year, what="báo cáo")
+    head, layout = issuer.head, issuer.layout
     period = "6 tháng đầu năm" if report.kind == ReportKind.INTERIM else "năm"
     members = list(bloc_year.memberships.filter(left_on__isnull=True).select_related("unit").order_by("unit__name"))
     registrations = {r.unit_id: r for r in Registration.objects.filter(bloc_year=bloc_year)}
@@ -151,17 +189,18 @@ def report_spec(report, number: str, issued_on: dt.date | None) -> Built:
     )
     spec = DocumentSpec(
         layout=layout,
-        superior_name=head.superior_name,
-        issuer_name=bloc.name,
-        issuer_abbr=issuer_abbreviation(head),
+        superior_name=issuer.superior_name,
+        issuer_name=issuer.issuer_name,
+        issuer_abbr=issuer.issuer_abbr,
         doc_type="BÁO CÁO",
         subject=subject,
         place=bloc_year.province.name,
         number=number or None,
         date=issued_on,
         body=body,
-        signatures=[Signature("TM. " + bloc.name, "TRƯỞNG KHỐI", "")],
-        recipients=["Cơ quan thường trực Hội đồng Thi đua - Khen thưởng tỉnh", "Các đơn vị trong khối", "Lưu: VT"],
+        signatures=[issuer.signature],
+        recipients=["Cơ quan thường trực Hội đồng Thi đua - Khen thưởng tỉnh", "Các đơn vị trong khối"],
+        archive=issuer_abbreviation(head),
     )
     kind_slug = "so-ket" if report.kind == ReportKind.INTERIM else "tong-ket"
     return Built(spec=spec, title=f"Báo cáo {period} {bloc_year.year} — {bloc.name}", issuer=head, bloc=bloc, filename=f"bao-cao-{kind_slug}-{bloc_year.year}.docx")

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
+
+from thidua.rules.text import strip_controls
 
 
 class VietnameseFormMixin:
-    """NFC-normalise every text input and use dd/mm/yyyy date widgets."""
+    """NFC-normalise every text input (control characters dropped) and use dd/mm/yyyy date widgets."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,7 +23,7 @@ class VietnameseFormMixin:
             data = self.data.copy()
             for key in list(data.keys()):
                 values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-                normalised = [unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v for v in values]
+                normalised = [strip_controls(v).strip() if isinstance(v, str) else v for v in values]
                 if hasattr(data, "setlist"):
                     data.setlist(key, normalised)
                 else:

@@ -13,7 +13,7 @@ import datetime as dt
 from thidua.core.errors import ActionError
 from thidua.counting.models import CountingMinutes
 from thidua.counting.paper import BallotSheet, MinutesData, minutes_spec
-from thidua.documents.layout import LAYOUTS
+from thidua.documents.layout import LAYOUTS, date_words
 from thidua.documents.registry import Built, DocumentKind, register
 from thidua.voting.selectors import tie_equal_merit
 from thidua.org.models import DocFormat
@@ -90,7 +90,7 @@ def minutes_data(minutes: CountingMinutes, number: str = "", issued_on: dt.date 
     chair = minutes.chair
     if poll.meeting_id and poll.electorate == "BLOCK_UNITS":
         meeting = poll.meeting
-        meeting_title = f"{meeting.get_kind_display()} {poll.bloc_year.bloc.name} năm {poll.bloc_year.year}, ngày {meeting.held_on:%d/%m/%Y}"
+        meeting_title = f"{meeting.get_kind_display()} {poll.bloc_year.bloc.name} năm {poll.bloc_year.year}, {date_words(meeting.held_on)}"
         attending = [a.unit.name for a in meeting.attendance.select_related("unit").order_by("unit__name")]
         guests = [line.strip() for line in (meeting.guests or "").splitlines() if line.strip()]
         chair = chair or meeting.chair
@@ -100,13 +100,14 @@ def minutes_data(minutes: CountingMinutes, number: str = "", issued_on: dt.date 
         if counts.get("minutes_reference"):
             parts.append(f"biên bản số {counts['minutes_reference']}")
         if counts.get("minutes_date"):
-            parts.append(f"ngày {dt.date.fromisoformat(counts['minutes_date']):%d/%m/%Y}")
+            parts.append(date_words(dt.date.fromisoformat(counts["minutes_date"])))
         external_note = ", ".join(p for p in parts if p)
     data = MinutesData(
         layout=_layout(unit), superior_name=superior, issuer_name=issuer, issuer_abbr=issuer_abbreviation(unit),
         poll_title=poll.title,
         electorate_label=electorate_label(poll),
         members_total=members_total, result=result, counts=counts, result_sha256=poll.result_sha256, place=minutes.place,
+        place_name=poll.province.name,
         held_on=poll.held_on, number=number or None, issued_on=issued_on, source=poll.result_source or "PAPER",
         external_note=external_note, board_head=minutes.board_head, board_members=minutes.member_list(), chair=chair,
         secretary=minutes.secretary, meeting_title=meeting_title, attending=attending, guests=guests, notes=minutes.notes,

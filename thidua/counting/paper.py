@@ -14,14 +14,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 
-from thidua.documents.docx import _grid_borders, _hide_borders, _paragraph, _set_run_font, _set_widths, _short_rule, new_document
+from thidua.documents.docx import (
+    _cell_line,
+    _grid_borders,
+    _hide_borders,
+    _paragraph,
+    _set_widths,
+    fit_widths,
+    heading_table,
+    issuer_lines,
+    keep_rows_whole,
+    save_docx,
+    title_lines,
+)
+from thidua.documents.docx import new_document
 from thidua.documents.layout import (
     DocumentSpec,
     Heading,
@@ -30,6 +42,7 @@ from thidua.documents.layout import (
     Signature,
     SignatureGrid,
     Table,
+    date_words,
 )
 from thidua.rules.counting import valid_ballots
 
@@ -89,32 +102,11 @@ def ballot_instructions(method: str, quota: int | None, candidates: int) -> list
 
 
 def _ballot_heading(document, sheet: BallotSheet) -> None:
+    """The same heading columns as every other document: the national title on one line."""
     layout = sheet.layout
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _hide_borders(table)
-    _set_widths(table, [70, 95])
-    left, right = table.rows[0].cells
-    first = left.paragraphs[0]
-    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if sheet.superior_name:
-        _set_run_font(first.add_run(sheet.superior_name.upper()), layout, layout.superior_pt)
-        _paragraph(left, layout, sheet.issuer_name.upper(), layout.issuer_pt, bold=True)
-    else:
-        _set_run_font(first.add_run(sheet.issuer_name.upper()), layout, layout.issuer_pt, bold=True)
-    if layout.code == "HD36":
-        _paragraph(left, layout, "*", layout.issuer_pt)
-    else:
-        _short_rule(_paragraph(left, layout, "", 4), indent_cm=2.2)
-    top = right.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if layout.code == "HD36":
-        _set_run_font(top.add_run(layout.party_heading), layout, layout.party_heading_pt, bold=True)
-        _short_rule(_paragraph(right, layout, "", 4), indent_cm=1.2)
-    else:
-        _set_run_font(top.add_run(layout.national_title), layout, layout.national_title_pt, bold=True)
-        _paragraph(right, layout, layout.motto, layout.motto_pt, bold=True)
-        _short_rule(_paragraph(right, layout, "", 4), indent_cm=2.1)
+    left, right = heading_table(document, layout)
+    issuer_lines(left, layout, sheet.superior_name, sheet.issuer_name)
+    title_lines(right, layout, layout.heading_widths_mm[1])
 
 
 def _ballot_page(document, sheet: BallotSheet, number: int) -> None:
@@ -124,7 +116,7 @@ def _ballot_page(document, sheet: BallotSheet, number: int) -> None:
     _paragraph(document, layout, f"Phiếu số: {serial(number, width)}", layout.number_pt, bold=True, align="right", space_after=6)
     _paragraph(document, layout, "PHIẾU BẦU", layout.doc_type_pt + 2, bold=True, space_after=0)
     _paragraph(document, layout, sheet.title, layout.subject_pt, bold=True, space_after=0)
-    when = ", ".join(p for p in (sheet.place, f"ngày {vn_date(sheet.held_on)}" if sheet.held_on else "") if p)
+    when = ", ".join(p for p in (sheet.place, date_words(sheet.held_on) if sheet.held_on else "") if p)
     if when:
         _paragraph(document, layout, f"({when})", layout.place_date_pt, italic=True, space_after=12)
     if sheet.method == CHOOSE_ONE:
@@ -132,18 +124,19 @@ def _ballot_page(document, sheet: BallotSheet, number: int) -> None:
     else:
         header, widths = ["STT", "Họ và tên / Tên đơn vị", "Đồng ý", "Không đồng ý"], [15, 96, 27, 27]
     table = document.add_table(rows=1, cols=len(header))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _grid_borders(table)
     for cell, text in zip(table.rows[0].cells, header):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_run_font(cell.paragraphs[0].add_run(text), layout, layout.table_pt, bold=True)
+        _cell_line(cell, layout, text, layout.table_pt, first=True, bold=True)
     for index, (name, detail) in enumerate(sheet.candidates, start=1):
         cells = table.add_row().cells
-        cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_run_font(cells[0].paragraphs[0].add_run(str(index)), layout, layout.table_pt)
-        _set_run_font(cells[1].paragraphs[0].add_run(name), layout, layout.table_pt, bold=True)
+        _cell_line(cells[0], layout, str(index), layout.table_pt, first=True)
+        _cell_line(cells[1], layout, name, layout.table_pt, first=True, align="left", bold=True)
         if detail:
             _paragraph(cells[1], layout, detail, layout.table_pt - 1, italic=True, align="left")
-    _set_widths(table, widths)
+    keep_rows_whole(table, header=True)
+    columns = [[(header[0], True)] + [(str(len(sheet.candidates)), False)]] + [[(text, True)] for text in header[1:]]
+    _set_widths(table, fit_widths(widths, columns, layout.table_pt))
     _paragraph(document, layout, "", 6)
     _paragraph(document, layout, "Cách ghi phiếu:", layout.body_pt - 1, bold=True, italic=True, align="left")
     for line in ballot_instructions(sheet.method, sheet.quota, len(sheet.candidates)):
@@ -153,9 +146,9 @@ def _ballot_page(document, sheet: BallotSheet, number: int) -> None:
     _hide_borders(stamp)
     _set_widths(stamp, [95, 70])
     cell = stamp.rows[0].cells[1]
-    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_run_font(cell.paragraphs[0].add_run("TỔ KIỂM PHIẾU"), layout, layout.signer_pt - 1, bold=True)
+    _cell_line(cell, layout, "TỔ KIỂM PHIẾU", layout.signer_pt - 1, first=True, bold=True)
     _paragraph(cell, layout, "(Ký xác nhận phiếu hợp lệ)", layout.signer_pt - 2, italic=True)
+    keep_rows_whole(stamp, header=False)
 
 
 def render_ballots(sheet: BallotSheet) -> bytes:
@@ -172,9 +165,7 @@ def render_ballots(sheet: BallotSheet) -> bytes:
         _ballot_page(document, sheet, number)
         if number != sheet.last_number:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return save_docx(document)
 
 
 # ------------------------------------------------------------------------------------ minutes
@@ -197,9 +188,11 @@ class MinutesData:
     result: dict
     counts: dict
     result_sha256: str
-    place: str
+    place: str  # the venue, e.g. "Hội trường Tỉnh ủy An Giang"
     held_on: dt.date | None
     superior_name: str = ""
+    # The place name (địa danh) of the date line, e.g. "An Giang"; the venue is said in the text.
+    place_name: str = ""
     number: str | None = None
     issued_on: dt.date | None = None
     source: str = "PAPER"  # PAPER | EXTERNAL
@@ -289,7 +282,7 @@ def minutes_spec(data: MinutesData, labels: dict[str, str] | None = None) -> Doc
     result = data.result
     threshold = result.get("threshold") or {}
     body: list = []
-    when = f"ngày {vn_date(data.held_on)}" if data.held_on else ""
+    when = date_words(data.held_on) if data.held_on else ""
     body.append(
         Paragraph(
             f"Hôm nay, {when} tại {data.place}, {data.issuer_name} tổ chức bỏ phiếu: {data.poll_title}."
@@ -377,7 +370,10 @@ def minutes_spec(data: MinutesData, labels: dict[str, str] | None = None) -> Doc
         signatures = [Signature("", "TRƯỞNG BAN KIỂM PHIẾU", ""), Signature("", "THÀNH VIÊN", "")]
     body.append(Paragraph("BAN KIỂM PHIẾU", bold=True, align="center", indent=False))
     body.append(SignatureGrid(signatures))
+    # The secretary signs on the left, the chair on the right; people sign without a seal.
     closing = []
+    if data.secretary:
+        closing.append(Signature("", "THƯ KÝ", data.secretary))
     if data.chair:
         closing.append(Signature("", "CHỦ TRÌ", data.chair))
     return DocumentSpec(
@@ -388,7 +384,7 @@ def minutes_spec(data: MinutesData, labels: dict[str, str] | None = None) -> Doc
         doc_type="BIÊN BẢN",
         type_abbr="BB",
         subject=("Họp và kiểm phiếu: " if data.meeting_title else "Kiểm phiếu: ") + data.poll_title,
-        place=data.place,
+        place=data.place_name or data.place,
         number=data.number or None,
         date=data.issued_on or data.held_on,
         body=body,

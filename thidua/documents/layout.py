@@ -49,6 +49,23 @@ class Layout:
     recipients_pt: float = 11
     page_number_pt: float = 14
     table_pt: float = 13
+    # Heading block: two columns of the 165 mm text width. The right column holds the national
+    # title on ONE line (about 91 mm at 13 pt bold Times New Roman, plus the cell margins).
+    heading_widths_mm: tuple[float, float] = (63, 102)
+    # Width of the motto at motto_pt, bold (Times New Roman metrics, measured on a LibreOffice
+    # render with Tinos, metric-compatible): the rule under it is drawn exactly this long.
+    motto_width_mm: float = 60.4
+    party_heading_width_mm: float = 72.9
+    # Signing on behalf: NĐ 30/2020 writes "TM.", "KT.", "TL.", "TUQ."; HD 36 writes "T/M", "K/T", "T/L", "T/U".
+    authority_marks: tuple[tuple[str, str], ...] = (("TM.", "TM."), ("KT.", "KT."), ("TL.", "TL."), ("TUQ.", "TUQ."))
+    # Nơi nhận: NĐ 30/2020 "Nơi nhận:" bold italic 12, list 11, lines end ";" and the last "." with
+    # "- Lưu: VT, <drafting unit>."; HD 36 (verify sizes against the text, domain-rules §7.1) underlines
+    # "Nơi nhận:" upright 14, list 12, lines end "," and the last "- Lưu Văn phòng <unit>." / "- Lưu VT."
+    recipients_label_bold: bool = True
+    recipients_label_italic: bool = True
+    recipients_label_underline: bool = False
+    recipients_separator: str = ";"
+    archive_prefix: str = "Lưu: VT"
 
 
 ND30 = Layout(code="ND30")
@@ -62,6 +79,14 @@ HD36 = Layout(
     subject_pt=14,
     body_pt=14,
     signer_pt=14,
+    authority_marks=(("TM.", "T/M"), ("KT.", "K/T"), ("TL.", "T/L"), ("TUQ.", "T/U")),
+    recipients_label_pt=14,
+    recipients_pt=12,
+    recipients_label_bold=False,
+    recipients_label_italic=False,
+    recipients_label_underline=True,
+    recipients_separator=",",
+    archive_prefix="Lưu VT",
 )
 LAYOUTS = {"ND30": ND30, "HD36": HD36}
 
@@ -99,13 +124,40 @@ def number_line(layout: Layout, *, number: str | int | None, type_abbr: str, iss
     return f"Số: {head}/{type_abbr}-{issuer_abbr}" if type_abbr else f"Số: {head}/{issuer_abbr}"
 
 
-def place_date_line(place: str, on: dt.date | None) -> str:
-    """"Hạ Long, ngày 20 tháng 02 năm 2018": days below 10 and months 1–2 padded with a zero."""
+def date_words(on: dt.date | None) -> str:
+    """"ngày 05 tháng 01 năm 2024": how a document writes a date, in its text as on its date line.
+    Days below 10 and months 1–2 are padded with a zero (NĐ 30/2020 Phụ lục I); blank for hand entry."""
     if on is None:
-        return f"{place}, ngày      tháng      năm"
+        return "ngày      tháng      năm"
     day = f"{on.day:02d}"
     month = f"{on.month:02d}" if on.month < 3 else str(on.month)
-    return f"{place}, ngày {day} tháng {month} năm {on.year}"
+    return f"ngày {day} tháng {month} năm {on.year}"
+
+
+def place_date_line(place: str, on: dt.date | None) -> str:
+    """"Hạ Long, ngày 20 tháng 02 năm 2018": the place name (địa danh), then the date in words."""
+    return f"{place}, {date_words(on)}"
+
+
+def authority(layout: Layout, text: str) -> str:
+    """"TM. KHỐI THI ĐUA" in the layout's own marks: "T/M KHỐI THI ĐUA" in a Party document."""
+    text = (text or "").strip()
+    for state, party in layout.authority_marks:
+        for mark in {state, party, party.replace("/", "")} - {""}:
+            if text.upper().startswith(mark + " ") or text.upper() == mark:
+                ours = party if layout.code == "HD36" else state
+                return ours + text[len(mark):]
+    return text
+
+
+def recipient_lines(layout: Layout, recipients: list[str], archive: str = "") -> list[str]:
+    """Nơi nhận lines: "- X;" each ("- X," in a Party document), the archive line last with a full stop."""
+    # The archive line is always last and always the layout's own; a "Lưu…" item given in the list is dropped.
+    items = [r.strip().rstrip(";,.") for r in recipients if r and r.strip() and not r.strip().lower().startswith("lưu")]
+    lines = [f"- {item}{layout.recipients_separator}" for item in items]
+    archive_text = layout.archive_prefix + (f", {archive}" if archive else "")
+    lines.append(f"- {archive_text}.")
+    return lines
 
 
 @dataclass
@@ -124,9 +176,13 @@ class Heading:
 
 @dataclass
 class Table:
+    """A ruled table. Its header row repeats on every page and no row splits across pages; the
+    renderer widens a column that is too narrow for its longest word or number."""
+
     header: list[str]
     rows: list[list[str]]
     widths_mm: list[float] | None = None
+    align: list[str] | None = None  # per column: left | center | right (default left, STT centred)
 
 
 @dataclass
@@ -141,6 +197,20 @@ class Signature:
     authority: str = ""  # e.g. "TM. KHỐI THI ĐUA", "KT. GIÁM ĐỐC"
     title: str = ""  # e.g. "TRƯỞNG KHỐI"
     name: str = ""
+    # An agency signs with its seal; a person signs alone (no "đóng dấu" asked of an individual).
+    seal: bool = False
+    # Lines under the title, e.g. the head's own office "GIÁM ĐỐC SỞ NỘI VỤ" under "TRƯỞNG KHỐI".
+    subtitle: str = ""
+
+
+@dataclass
+class Annex:
+    """A list attached to the document ("DANH SÁCH … (Kèm theo Quyết định số … ngày … của …)"):
+    printed after the signed text, on its own page with its own heading."""
+
+    title: str
+    reference: str
+    body: list = field(default_factory=list)
 
 
 @dataclass
@@ -158,7 +228,14 @@ class DocumentSpec:
     signatures: list[Signature] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     type_abbr: str | None = None
-    footer_note: str = ""
+    # The line naming the deciding authority before "Căn cứ …" (e.g. "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH").
+    authority_line: str = ""
+    # The drafting unit's abbreviation for "- Lưu: VT, TĐKT." (the archive line ends Nơi nhận).
+    archive: str = ""
+    annexes: list[Annex] = field(default_factory=list)
+    # A person's own document (báo cáo thành tích cá nhân): national title only, no issuer and no số;
+    # place and date over the signatures.
+    personal: bool = False
 
     def type_abbreviation(self) -> str:
         if self.type_abbr is not None:

@@ -17,6 +17,7 @@ from collections import Counter
 
 from thidua.blocs.models import Meeting, MeetingKind
 from thidua.org.models import Province, Unit
+from thidua.documents.layout import date_words
 from thidua.proposals import actions
 from thidua.proposals.models import Decision, Proposal
 
@@ -57,9 +58,8 @@ def _block_proposals(doc, stats: Counter) -> None:
         data={
             "title": title, "level": "PROVINCE",
             "reasons": (
-                f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {year} của khối ngày {meeting.held_on:%d/%m/%Y} đã bình xét, "
-                f"xếp loại thi đua và thống nhất đề nghị: {agreed}.\n"
-                "(Bài báo nguồn không cho biết kết quả xét duyệt; hồ sơ được ghi ở dạng nháp.)"
+                f"Hội nghị tổng kết công tác thi đua, khen thưởng năm {year} của khối {date_words(meeting.held_on)} đã bình xét, "
+                f"xếp loại thi đua và thống nhất đề nghị: {agreed}."
             ),
             "signer_name": "Trần Thị Thanh Hương", "signer_title": "Trưởng Ban Tuyên giáo Tỉnh ủy, Trưởng khối",
         },
@@ -71,7 +71,7 @@ def _block_proposals(doc, stats: Counter) -> None:
         actions.do_add_item(
             actor=None, proposal=proposal,
             data={"unit": unit, "award": CODE_ALIASES.get(spec["award_code"], spec["award_code"]),
-                  "achievements": f"Khối thống nhất đề nghị tại hội nghị ngày {meeting.held_on:%d/%m/%Y}."},
+                  "achievements": f"Khối thống nhất đề nghị tại hội nghị {date_words(meeting.held_on)}."},
         )
     stats["proposals"] += 1
 

@@ -1,41 +1,75 @@
 """Documents of an award dossier and of a decision, built from data (registered DocumentKinds).
 
-- PROPOSAL_SUBMISSION — tờ trình đề nghị khen thưởng, after Nghị định 152/2025/NĐ-CP Phụ lục,
-  Mẫu số 01 (tờ trình đề nghị khen thưởng; domain-rules.md §6.8). Issued by the proposing unit,
-  or for a block by its head unit (the block's joint documents follow the head's format).
-- ACHIEVEMENT_REPORT — báo cáo thành tích of one proposed subject. For a person it follows Mẫu
-  số 05 (báo cáo thành tích của cá nhân, the number QĐ 638/QĐ-BNV uses for CSTĐ cơ sở). For a
-  collective the appendix holds several report templates (Cờ thi đua của Chính phủ; khen thưởng
-  theo công trạng cho tập thể…) whose NUMBERS ARE UNCONFIRMED (domain-rules.md §6.8, §9 item 10:
-  "inferred Mẫu 02–12"); this builder uses the common outline of those templates (I. đặc điểm,
-  II. thành tích, III. khen thưởng đã nhận) and prints no template number for a collective.
-- DECISION — quyết định khen thưởng with the danh sách kèm theo (the list may run to hundreds of
-  rows: a table), issued by the decision's issuing unit.
+- PROPOSAL_SUBMISSION — tờ trình đề nghị khen thưởng (the tờ trình form of the decree in force on
+  the document's date; domain-rules.md §6.8). Issued by the proposing unit, or for a block by its
+  head unit on the block's behalf (docs/documents.md, "Văn bản chung của khối").
+- ACHIEVEMENT_REPORT — báo cáo thành tích of one proposed subject. A person's report is the
+  person's own document (national title only, no số; signed by the person, confirmed by the head
+  of the unit with the unit's seal). A collective's report is the unit's document, signed by its
+  head. The template numbers of the decree's appendix are not printed (the numbers of the
+  collective templates are UNCONFIRMED, domain-rules.md §9 item 10) and a document carries only
+  its own text.
+- DECISION — quyết định khen thưởng: the deciding authority's line before "Căn cứ …", the articles,
+  Nơi nhận and the signature; the danh sách kèm theo (hundreds of rows possibly) follows on its own
+  page with its own heading. An award amount not yet known prints "chưa xác định", never 0.
 
-The layout (NĐ 30/2020 or HD 36-HD/VPTW) follows the issuing unit's document format setting.
+The decree cited follows the document's date, from the rule registry. The layout (NĐ 30/2020 or
+HD 36-HD/VPTW) follows the issuing unit's document format setting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from thidua.blocs.documents import issuer_abbreviation
+from thidua.blocs.documents import bloc_issuer, issuer_abbreviation
 from thidua.core.errors import ActionError
-from thidua.documents.layout import LAYOUTS, DocumentSpec, Heading, Paragraph, Signature, SignatureGrid, Table, pad_number
+from thidua.documents.layout import (
+    LAYOUTS,
+    Annex,
+    DocumentSpec,
+    Heading,
+    Paragraph,
+    Signature,
+    Table,
+    date_words,
+    pad_number,
+)
 from thidua.documents.registry import Built, DocumentKind, register
 from thidua.org.models import DocFormat
+from thidua.rules import registry as rule_registry
 from thidua.rules.catalogue import AWARD_NAMES
 from thidua.rules.proposals import vnd
+from thidua.rules.text import fold
 
 LAW = "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
+UNKNOWN_AMOUNT = "chưa xác định"
 
 
 def decree_for(on: dt.date | None) -> str:
-    """The decree detailing the law on that date (NĐ 98/2023 to 30/06/2025, NĐ 152/2025 after)."""
-    on = on or dt.date.today()
-    if on >= dt.date(2025, 7, 1):
-        return "Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng"
-    return "Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng"
+    """The decree detailing the law on the document's date, as the rule registry names it
+    ("Nghị định số 98/2023/NĐ-CP của Chính phủ …"); empty when no rule version covers that day."""
+    key = rule_registry.version_key_on(on or dt.date.today())
+    version = rule_registry.version_by_key(key) if key else None
+    if not version or not version.get("decree"):
+        return ""
+    decree = version["decree"].strip()
+    if decree.startswith("Nghị định ") and not decree.startswith("Nghị định số "):
+        decree = "Nghị định số " + decree[len("Nghị định "):]
+    return f"{decree} của Chính phủ quy định chi tiết Luật Thi đua, khen thưởng"
+
+
+def basis(on: dt.date | None) -> list[Paragraph]:
+    """"Căn cứ Luật …;" and "Căn cứ Nghị định … (in force on `on`);"."""
+    lines = [Paragraph(f"Căn cứ {LAW};")]
+    decree = decree_for(on)
+    if decree:
+        lines.append(Paragraph(f"Căn cứ {decree};"))
+    return lines
+
+
+def amount_text(amount: int | None) -> str:
+    """"10.800.000" or "chưa xác định": an amount not known is never printed as 0."""
+    return UNKNOWN_AMOUNT if amount is None else vnd(amount)
 
 
 def _layout(unit):
@@ -65,21 +99,21 @@ def _who(item) -> tuple[str, str, str]:
 
 def submission_spec(proposal, number: str, issued_on: dt.date | None) -> Built:
     issuer = _issuer(proposal)
+    block = bloc_issuer(proposal.bloc_year, what="tờ trình của khối") if proposal.bloc_year_id else None
     items = list(proposal.items.select_related("person__unit", "unit").order_by("award", "pk"))
     awards = sorted({i.award for i in items}, key=list(AWARD_NAMES).index)
     award_text = ", ".join(AWARD_NAMES[a] for a in awards) or "khen thưởng"
     on = issued_on or proposal.proposed_on
     body: list = [
         Paragraph(f"Kính gửi: {proposal.receiving_body or 'Hội đồng Thi đua - Khen thưởng'}", align="center", indent=False),
-        Paragraph(f"Căn cứ {LAW};"),
-        Paragraph(f"Căn cứ {decree_for(on)};"),
+        *basis(on),
     ]
     if proposal.bloc_year_id:
         meeting = proposal.meeting
         body.append(
             Paragraph(
                 f"Căn cứ kết quả bình xét thi đua năm {proposal.year} tại {meeting.get_kind_display().lower()} của "
-                f"{proposal.bloc_year.bloc.name} ngày {meeting.held_on:%d/%m/%Y} (biên bản họp khối kèm theo);"
+                f"{proposal.bloc_year.bloc.name} {date_words(meeting.held_on)} (biên bản họp khối kèm theo);"
             )
         )
     for line in [ln.strip() for ln in (proposal.reasons or "").splitlines() if ln.strip()]:
@@ -104,21 +138,26 @@ def submission_spec(proposal, number: str, issued_on: dt.date | None) -> Built:
     )
     body.append(Paragraph("(Kèm theo báo cáo thành tích của các tập thể, cá nhân và biên bản họp xét.)", italic=True))
     body.append(Paragraph(f"Kính trình {proposal.receiving_body or 'cấp có thẩm quyền'} xem xét, quyết định./."))
-    authority = f"TM. {proposal.bloc_year.bloc.name}" if proposal.bloc_year_id else ""
+    if block is not None:
+        signature = block.signature
+        if proposal.signer_name:
+            signature = Signature(signature.authority, signature.title, proposal.signer_name, seal=True, subtitle=signature.subtitle)
+    else:
+        signature = Signature("", proposal.signer_title or "THỦ TRƯỞNG ĐƠN VỊ", proposal.signer_name, seal=True)
     spec = DocumentSpec(
         layout=_layout(issuer),
-        superior_name=issuer.superior_name,
-        issuer_name=proposal.bloc_year.bloc.name if proposal.bloc_year_id else issuer.name,
-        issuer_abbr=issuer_abbreviation(issuer),
+        superior_name=block.superior_name if block else issuer.superior_name,
+        issuer_name=block.issuer_name if block else issuer.name,
+        issuer_abbr=block.issuer_abbr if block else issuer_abbreviation(issuer),
         doc_type="TỜ TRÌNH",
         subject=f"Về việc đề nghị tặng {award_text} năm {proposal.year}",
         place=_place(issuer, proposal.province),
         number=number or None,
         date=on,
         body=body,
-        signatures=[Signature(authority, proposal.signer_title or ("TRƯỞNG KHỐI" if proposal.bloc_year_id else "THỦ TRƯỞNG ĐƠN VỊ"), proposal.signer_name)],
-        recipients=[proposal.receiving_body or "Như trên", "Lưu: VT"],
-        footer_note="Mẫu số 01, Phụ lục ban hành kèm theo Nghị định số 152/2025/NĐ-CP (tờ trình đề nghị khen thưởng).",
+        signatures=[signature],
+        recipients=["Như trên"],
+        archive=issuer_abbreviation(issuer),
     )
     return Built(spec=spec, title=f"Tờ trình: {proposal.title}", issuer=issuer, bloc=proposal.bloc_year.bloc if proposal.bloc_year_id else None,
                  filename=f"to-trinh-de-nghi-khen-thuong-{proposal.year}.docx")
@@ -158,7 +197,7 @@ def report_spec(item, number: str, issued_on: dt.date | None) -> Built:
             body.append(Paragraph(f"- Địa chỉ: {owner.address}", indent=False))
         body.append(Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC"))
     lines = [ln.strip() for ln in (item.achievements or "").splitlines() if ln.strip()]
-    body += [Paragraph(line) for line in lines] or [Paragraph("(Đơn vị bổ sung nội dung thành tích.)", italic=True)]
+    body += [Paragraph(line) for line in lines]
     body.append(Heading("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG"))
     prior = _prior_awards(item)
     if prior:
@@ -170,31 +209,39 @@ def report_spec(item, number: str, issued_on: dt.date | None) -> Built:
             )
         )
     else:
-        body.append(Paragraph("(Chưa có khen thưởng nào trong hồ sơ thành tích.)", italic=True))
-    signatures = (
-        [Signature("XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", "", ""), Signature("NGƯỜI BÁO CÁO THÀNH TÍCH", "", name)]
-        if item.person_id
-        else [Signature("XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG", "", ""), Signature("THỦ TRƯỞNG ĐƠN VỊ", "", "")]
-    )
-    body.append(SignatureGrid(signatures))
-    spec = DocumentSpec(
-        layout=_layout(owner),
-        superior_name=owner.superior_name,
-        issuer_name=owner.name,
-        issuer_abbr=issuer_abbreviation(owner),
-        doc_type="BÁO CÁO THÀNH TÍCH",
-        type_abbr="BC",
-        subject=f"Đề nghị tặng {award} năm {proposal.year}" + ("" if item.person_id else f" cho {owner.name}"),
-        place=_place(owner, proposal.province),
-        number=number or None,
-        date=issued_on or proposal.proposed_on,
-        body=body,
-        footer_note=(
-            "Mẫu số 05, Phụ lục ban hành kèm theo Nghị định số 152/2025/NĐ-CP (báo cáo thành tích của cá nhân)."
-            if item.person_id
-            else "Báo cáo thành tích của tập thể theo Phụ lục Nghị định số 152/2025/NĐ-CP (số hiệu mẫu chưa xác minh)."
-        ),
-    )
+        body.append(Paragraph("Chưa được khen thưởng."))
+    on = issued_on or proposal.proposed_on
+    if item.person_id:
+        # The person's own report: national title only, no số; the person signs, the head of the
+        # unit confirms with the unit's seal (xác nhận của thủ trưởng đơn vị).
+        spec = DocumentSpec(
+            layout=_layout(owner), issuer_name="", issuer_abbr="", personal=True,
+            doc_type="BÁO CÁO THÀNH TÍCH", type_abbr="BC",
+            subject=f"Đề nghị tặng {award} năm {proposal.year}",
+            place=_place(owner, proposal.province), date=on, body=body,
+            signatures=[
+                Signature("XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", "", "", seal=True),
+                Signature("NGƯỜI BÁO CÁO THÀNH TÍCH", "", name),
+            ],
+        )
+    else:
+        spec = DocumentSpec(
+            layout=_layout(owner),
+            superior_name=owner.superior_name,
+            issuer_name=owner.name,
+            issuer_abbr=issuer_abbreviation(owner),
+            doc_type="BÁO CÁO THÀNH TÍCH",
+            type_abbr="BC",
+            subject=f"Đề nghị tặng {award} năm {proposal.year} cho {owner.name}",
+            place=_place(owner, proposal.province),
+            number=number or None,
+            date=on,
+            body=body,
+            signatures=[
+                Signature("XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG", "", "", seal=True),
+                Signature("", "THỦ TRƯỞNG ĐƠN VỊ", "", seal=True),
+            ],
+        )
     return Built(spec=spec, title=f"Báo cáo thành tích: {name} — {award}", issuer=owner, bloc=None,
                  filename=f"bao-cao-thanh-tich-{proposal.year}.docx")
 
@@ -215,6 +262,46 @@ def reference_text(layout, number, symbol: str) -> str:
     return f"{padded}-{kind}/{issuer}" if layout.code == "HD36" else f"{padded}/{kind}-{issuer}"
 
 
+# The thi đua section drafts award decisions (Ban/Phòng Thi đua - Khen thưởng): "- Lưu: VT, TĐKT."
+DECISION_DRAFTING_UNIT = "TĐKT"
+_AUTHORITY_MARKS = ("TM.", "KT.", "TL.", "TUQ.", "T/M", "K/T", "T/L", "T/U")
+
+
+def _expand(text: str) -> str:
+    """The authority line spells the body out: "UBND" → "ỦY BAN NHÂN DÂN"."""
+    return " ".join("ỦY BAN NHÂN DÂN" if word.upper() == "UBND" else word for word in text.split())
+
+
+def _join_office(office: str, unit_name: str) -> str:
+    """"Trưởng ban" + "Ban Tuyên giáo Tỉnh ủy" → "Trưởng Ban Tuyên giáo Tỉnh ủy" (the shared word once)."""
+    head, tail = office.split(), unit_name.split()
+    for k in range(min(len(head), len(tail)), 0, -1):
+        if [fold(w) for w in head[-k:]] == [fold(w) for w in tail[:k]]:
+            return " ".join(head[:-k] + tail)
+    return " ".join(head + tail)
+
+
+def deciding_authority(decision) -> str:
+    """"GIÁM ĐỐC SỞ NỘI VỤ", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN GIANG": the office that decides,
+    printed under the trích yếu before "Căn cứ …". From the signing authority ("KT. CHỦ TỊCH" →
+    CHỦ TỊCH) or the signer's title, with the issuing body; else the recorded issuer."""
+    office = ""
+    mark_text = (decision.signer_authority or "").strip()
+    for mark in _AUTHORITY_MARKS:
+        if mark_text.upper().startswith(mark):
+            office = mark_text[len(mark):].strip()
+            break
+    if not office and not mark_text:
+        office = (decision.signer_title or "").strip()
+    base = (decision.issuer_name or "").strip()
+    unit_name = decision.issuer_unit.name if decision.issuer_unit_id else ""
+    if office and fold(_expand(office)) not in fold(_expand(base)):
+        line = office if unit_name and fold(_expand(unit_name)) in fold(_expand(office)) else _join_office(office, unit_name)
+    else:
+        line = base or office or unit_name
+    return _expand(line).upper()
+
+
 def decision_spec(decision, number: str, issued_on: dt.date | None) -> Built:
     issuer = decision.issuer_unit
     if issuer is None:
@@ -226,10 +313,10 @@ def decision_spec(decision, number: str, issued_on: dt.date | None) -> Built:
     year_text = ", ".join(str(y) for y in years)
     on = issued_on or decision.issued_on
     number = number or decision.number
-    body: list = [
-        Paragraph(f"Căn cứ {LAW};"),
-        Paragraph(f"Căn cứ {decree_for(on)};"),
-    ]
+    # The total is known only when every amount is: one unknown amount makes it unknown (never 0).
+    amounts = [getattr(r, "amount_vnd", None) for r in recipients]
+    total = sum(amounts) if recipients and all(a is not None for a in amounts) else None
+    body: list = basis(on)
     if decision.proposal_id:
         proposal = decision.proposal
         body.append(Paragraph(f"Xét đề nghị của {proposal.proposer_name} tại tờ trình “{proposal.title}” và kết quả thẩm định hồ sơ,"))
@@ -240,29 +327,30 @@ def decision_spec(decision, number: str, issued_on: dt.date | None) -> Built:
             f"xuất sắc trong thực hiện nhiệm vụ năm {year_text}."
         )
     )
-    body.append(
-        Paragraph(
-            f"Điều 2. Tiền thưởng kèm theo thực hiện theo quy định hiện hành; tổng số tiền thưởng: {vnd(decision.money_total)} đồng "
-            "(mức lương cơ sở tại ngày ký quyết định, làm tròn lên hàng chục nghìn đồng)."
-        )
-    )
+    money = "Điều 2. Tiền thưởng kèm theo thực hiện theo quy định hiện hành (mức lương cơ sở tại ngày ký quyết định, làm tròn lên hàng chục nghìn đồng)"
+    body.append(Paragraph(money + (f"; tổng số tiền thưởng: {vnd(total)} đồng." if total is not None else ".")))
     body.append(Paragraph("Điều 3. Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."))
-    body.append(Paragraph("DANH SÁCH KHEN THƯỞNG", bold=True, align="center", indent=False))
     layout = _layout(issuer)
     symbol_line = reference_text(layout, number, decision.symbol)
     type_abbr, issuer_abbr = symbol_parts(decision.symbol)
-    body.append(Paragraph(f"(Kèm theo Quyết định số {symbol_line} ngày {on:%d/%m/%Y} của {decision.issuer_name})", italic=True, align="center", indent=False))
-    body.append(
-        Table(
-            ["STT", "Tập thể, cá nhân", "Chức vụ, đơn vị", "Danh hiệu, hình thức", "Năm", "Tiền thưởng (đồng)"],
-            [
-                [str(n), name, ", ".join(p for p in (r.position_title or position, unit) if p), AWARD_NAMES[r.award], str(r.year), vnd(r.amount_vnd)]
-                for n, r in enumerate(recipients, start=1)
-                for name, position, unit in [_who(r)]
-            ]
-            + [["", "Tổng cộng", "", "", "", vnd(decision.money_total)]],
-            widths_mm=[11, 42, 40, 34, 12, 26],
-        )
+    rows = [
+        [str(n), name, ", ".join(p for p in (r.position_title or position, unit) if p), AWARD_NAMES[r.award], str(r.year), amount_text(r.amount_vnd)]
+        for n, r in enumerate(recipients, start=1)
+        for name, position, unit in [_who(r)]
+    ]
+    if total is not None:
+        rows.append(["", "Tổng cộng", "", "", "", vnd(total)])
+    annex = Annex(
+        title="DANH SÁCH KHEN THƯỞNG",
+        reference=f"(Kèm theo Quyết định số {symbol_line} {date_words(on)} của {decision.issuer_name})",
+        body=[
+            Table(
+                ["STT", "Tập thể, cá nhân", "Chức vụ, đơn vị", "Danh hiệu, hình thức", "Năm", "Tiền thưởng (đồng)"],
+                rows,
+                widths_mm=[12, 40, 39, 33, 14, 27],
+                align=["center", "left", "left", "left", "center", "right"],
+            )
+        ],
     )
     spec = DocumentSpec(
         layout=layout,
@@ -272,12 +360,15 @@ def decision_spec(decision, number: str, issued_on: dt.date | None) -> Built:
         type_abbr=type_abbr,
         doc_type="QUYẾT ĐỊNH",
         subject=decision.subject or f"Về việc tặng {award_text}",
+        authority_line=deciding_authority(decision),
         place=decision.province.name,
         number=number or None,
         date=on,
         body=body,
         signatures=[Signature(decision.signer_authority, decision.signer_title, decision.signer_name)],
-        recipients=["Như Điều 3", "Lưu: VT"],
+        recipients=["Như Điều 3"],
+        archive=DECISION_DRAFTING_UNIT,
+        annexes=[annex],
     )
     return Built(spec=spec, title=f"Quyết định {symbol_line}: {spec.subject}", issuer=issuer, bloc=None,
                  filename=f"quyet-dinh-khen-thuong-{decision.number}.docx")

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# Control characters users type or paste (from PDFs, Excel, chat): C0 except tab and line breaks,
+# DEL, C1, and the code points XML 1.0 forbids. A DOCX cannot hold them, so they go on input and
+# again when a document is generated from older data.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 # Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.
 # Letters outside it (f, j, w, z) keep their Latin place.
@@ -14,11 +20,21 @@ _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
 
 
-def nfc(value: str | None) -> str:
-    """Return the NFC form with surrounding whitespace removed and inner runs collapsed."""
+def strip_controls(value: str | None) -> str:
+    """Drop control characters, keeping tabs and line breaks (a form feed or vertical tab becomes a
+    line break, as Word pastes them); NFC form."""
     if value is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = str(value).replace("\x0c", "\n").replace("\x0b", "\n")
+    return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
+
+
+def nfc(value: str | None) -> str:
+    """Return the NFC form with surrounding whitespace removed, inner runs collapsed and control
+    characters dropped."""
+    if value is None:
+        return ""
+    return " ".join(strip_controls(value).split())
 
 
 def fold(value: str | None) -> str:
