@@ -349,6 +349,7 @@ SAMPLES: dict[str, Sample] = {
     "movements:registration_review": Sample(lambda w: {"uid": extras(w).registration.uid}, UNIT_SEEN_BY),
     # The covenant document is issued by the head unit (Ban Tổ chức) for the block.
     "documents:download": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
+    "documents:download_pdf": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
     "documents:download_scan": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
     "documents:register": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),
     "documents:upload_scan": Sample(lambda w: {"uid": extras(w).document.uid}, PROVINCE_SEEN_BY),

@@ -170,10 +170,12 @@ def test_a_block_year_from_creation_to_the_signed_covenant_docx(world):
     registered = _post(officer, f"{API}/documents/{document['uid']}/register", {"version": document["version"], "number": "05", "issued_on": "2025-03-20"})
     assert registered.status_code == 200, registered.content
     assert (registered.json()["number"], registered.json()["issued_on"], registered.json()["state"]) == ("05", "2025-03-20", "REGISTERED")
-    download = _session(world.an_officer).get(registered.json()["download_url"])
+    # The download is an API route: the Bearer token client gets the DOCX (not a sign-in page).
+    assert registered.json()["download_url"] == f"/api/v1/documents/{document['uid']}/docx"
+    download = officer.get(registered.json()["download_url"])
     assert download.status_code == 200 and download["Content-Type"] == DOCX
-    content = b"".join(download.streaming_content)
-    assert content.startswith(b"PK")
+    assert download.content.startswith(b"PK")
+    assert registered.json()["pdf_url"] == f"/api/v1/documents/{document['uid']}/pdf"
 
     # Every write left its audit row, with the API caller as the actor.
     rows = {(row.action, row.actor_id) for row in AuditLog.objects.all()}

@@ -119,7 +119,8 @@ class DocumentOut(Schema):
     sha256: str = Field(description="SHA-256 của tệp DOCX đã sinh")
     generated_at: dt.datetime
     signed_sha256: str = Field(description="SHA-256 của bản scan đã ký (rỗng khi chưa có)")
-    download_url: str = Field(description="Địa chỉ tải tệp DOCX (cần đăng nhập)")
+    download_url: str = Field(description="Địa chỉ tải tệp DOCX qua API (Bearer token): /api/v1/documents/{uid}/docx")
+    pdf_url: str = Field(description="Địa chỉ tải bản PDF qua API (Bearer token): /api/v1/documents/{uid}/pdf")
     version: int
 
 
@@ -543,7 +544,8 @@ def document_out(document: IssuedDocument | None) -> dict | None:
         "sha256": document.generated_sha256,
         "generated_at": document.generated_at,
         "signed_sha256": document.signed_sha256,
-        "download_url": reverse("documents:download", args=[document.uid]),
+        "download_url": reverse("api:document_docx", kwargs={"uid": document.uid}),
+        "pdf_url": reverse("api:document_pdf", kwargs={"uid": document.uid}),
         "version": document.version,
     }
 

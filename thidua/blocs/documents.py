@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from thidua.blocs.models import Covenant, CovenantCommitment
 from thidua.core.errors import ActionError
-from thidua.documents.layout import LAYOUTS, DocumentSpec, Heading, Paragraph, Signature, SignatureGrid, Table
+from thidua.documents.layout import LAYOUTS, DocumentSpec, join_office, Heading, Paragraph, Signature, SignatureGrid, Table
 from thidua.documents.registry import Built, DocumentKind, register
 from thidua.org.models import DocFormat, Unit
 from thidua.rules.text import fold
@@ -57,7 +57,7 @@ def bloc_issuer(bloc_year, *, what: str = "văn bản của khối") -> BlocIssu
     office = ""
     if signer is not None and signer.signer_title:
         title = signer.signer_title.strip()
-        office = title if fold(head.name) in fold(title) else f"{title} {head.name}"
+        office = join_office(title, head.name)
     head_word = "TRƯỞNG CỤM" if bloc.kind == "CUM" else "TRƯỞNG KHỐI"
     return BlocIssuer(
         head=head, layout=layout, superior_name=head.superior_name, issuer_name=bloc.name,

@@ -29,7 +29,7 @@ class Layout:
     font_name: str = "Times New Roman"
     # Heading block.
     national_title: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    national_title_pt: float = 13
+    national_title_pt: float = 12
     motto: str = "Độc lập - Tự do - Hạnh phúc"
     motto_pt: float = 14
     party_heading: str = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -50,8 +50,9 @@ class Layout:
     page_number_pt: float = 14
     table_pt: float = 13
     # Heading block: two columns of the 165 mm text width. The right column holds the national
-    # title on ONE line (about 91 mm at 13 pt bold Times New Roman, plus the cell margins).
-    heading_widths_mm: tuple[float, float] = (63, 102)
+    # title on ONE line (88.2 mm at 12 pt bold Times New Roman, 95.6 mm at 13 pt, plus 3.8 mm of
+    # cell margins); the left one is as wide as that leaves, so "BAN TUYÊN GIÁO TỈNH ỦY" fits too.
+    heading_widths_mm: tuple[float, float] = (70, 95)
     # Width of the motto at motto_pt, bold (Times New Roman metrics, measured on a LibreOffice
     # render with Tinos, metric-compatible): the rule under it is drawn exactly this long.
     motto_width_mm: float = 60.4
@@ -79,6 +80,8 @@ HD36 = Layout(
     subject_pt=14,
     body_pt=14,
     signer_pt=14,
+    # "ĐẢNG CỘNG SẢN VIỆT NAM" at 15 pt is 72.9 mm: the issuer's column can be wider.
+    heading_widths_mm=(80, 85),
     authority_marks=(("TM.", "T/M"), ("KT.", "K/T"), ("TL.", "T/L"), ("TUQ.", "T/U")),
     recipients_label_pt=14,
     recipients_pt=12,
@@ -148,6 +151,20 @@ def authority(layout: Layout, text: str) -> str:
                 ours = party if layout.code == "HD36" else state
                 return ours + text[len(mark):]
     return text
+
+
+def join_office(office: str, unit_name: str) -> str:
+    """"Trưởng ban" + "Ban Tuyên giáo Tỉnh ủy" → "Trưởng Ban Tuyên giáo Tỉnh ủy" (the shared word once);
+    an office already naming the unit is kept as it is."""
+    from thidua.rules.text import fold
+
+    if not unit_name or fold(unit_name) in fold(office):
+        return office
+    head, tail = office.split(), unit_name.split()
+    for k in range(min(len(head), len(tail)), 0, -1):
+        if [fold(w) for w in head[-k:]] == [fold(w) for w in tail[:k]]:
+            return " ".join(head[:-k] + tail)
+    return " ".join(head + tail)
 
 
 def recipient_lines(layout: Layout, recipients: list[str], archive: str = "") -> list[str]:

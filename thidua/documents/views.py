@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from thidua.core.access import access, get_scoped_or_404
 from thidua.core.errors import ActionError
 from thidua.core.forms import VietnameseFormMixin
-from thidua.documents import actions
+from thidua.documents import actions, downloads
 from thidua.documents.models import IssuedDocument
 
 
@@ -32,6 +32,23 @@ def download(request, uid):
     document = get_scoped_or_404(request.user, IssuedDocument, uid=uid)
     name = document.generated_file.name.rsplit("/", 1)[-1]
     return FileResponse(document.generated_file.open("rb"), as_attachment=True, filename=name)
+
+
+@access("registry.view")
+def download_pdf(request, uid):
+    """The document as PDF (LibreOffice); when conversion fails the officer is sent back with why."""
+    document = get_scoped_or_404(request.user, IssuedDocument, uid=uid)
+    try:
+        data = downloads.pdf_bytes(document)
+    except downloads.PdfError as error:
+        messages.error(request, error.message)
+        referer = request.META.get("HTTP_REFERER") or "/"
+        if not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            referer = "/"
+        return redirect(referer)
+    response = HttpResponse(data, content_type=downloads.PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{downloads.pdf_name(document)}"'
+    return response
 
 
 @access("registry.view")

@@ -32,6 +32,7 @@ from thidua.documents.layout import (
     Signature,
     Table,
     date_words,
+    join_office,
     pad_number,
 )
 from thidua.documents.registry import Built, DocumentKind, register
@@ -272,15 +273,6 @@ def _expand(text: str) -> str:
     return " ".join("ỦY BAN NHÂN DÂN" if word.upper() == "UBND" else word for word in text.split())
 
 
-def _join_office(office: str, unit_name: str) -> str:
-    """"Trưởng ban" + "Ban Tuyên giáo Tỉnh ủy" → "Trưởng Ban Tuyên giáo Tỉnh ủy" (the shared word once)."""
-    head, tail = office.split(), unit_name.split()
-    for k in range(min(len(head), len(tail)), 0, -1):
-        if [fold(w) for w in head[-k:]] == [fold(w) for w in tail[:k]]:
-            return " ".join(head[:-k] + tail)
-    return " ".join(head + tail)
-
-
 def deciding_authority(decision) -> str:
     """"GIÁM ĐỐC SỞ NỘI VỤ", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN GIANG": the office that decides,
     printed under the trích yếu before "Căn cứ …". From the signing authority ("KT. CHỦ TỊCH" →
@@ -296,7 +288,7 @@ def deciding_authority(decision) -> str:
     base = (decision.issuer_name or "").strip()
     unit_name = decision.issuer_unit.name if decision.issuer_unit_id else ""
     if office and fold(_expand(office)) not in fold(_expand(base)):
-        line = office if unit_name and fold(_expand(unit_name)) in fold(_expand(office)) else _join_office(office, unit_name)
+        line = office if unit_name and fold(_expand(unit_name)) in fold(_expand(office)) else join_office(office, unit_name)
     else:
         line = base or office or unit_name
     return _expand(line).upper()
