@@ -55,10 +55,10 @@ endef
 test-core: install
 	$(call stage,lõi thuần (pure core),$(PY) -m pytest -q -p no:cacheprovider tests/core)
 
-test-pg: install pg-up
+test-pg: install pg-up libreoffice
 	$(call stage,PostgreSQL,DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q -p no:cacheprovider -n 2 tests/db)
 
-test-sqlite: install
+test-sqlite: install libreoffice
 	$(call stage,SQLite (tập con đánh dấu),$(PY) -m pytest -q -p no:cacheprovider -m sqlite tests/db)
 
 test-e2e: install chromium

@@ -112,3 +112,94 @@ def test_body_and_table_text_is_kept_in_nfc_and_order():
     text = xml.text()
     assert text.index("BÁO CÁO") < text.index("Năm 2017") < text.index("Nơi nhận:")
     assert "Trần Thị Thu Hoài" in text
+
+
+# ------------------------------------------------------------------------------------ issue #14
+
+
+def test_control_characters_typed_or_pasted_never_break_generation():
+    """A bell, a NUL or a form feed pasted into any field used to make python-docx raise (a 500)."""
+    dirty = "Sở\x00 Nội\x07 vụ\x1b\x0c"
+    spec = _spec(
+        ND30, issuer_name=dirty, superior_name="UBND\x01 tỉnh", subject="Tổng kết\x08 năm\x7f 2017", place="Hạ\x0b Long",
+        body=[Paragraph("Nội dung\x00 có ký tự điều khiển\x1f."), Table(["STT", "Đơn\x02 vị"], [["1", "Ban\x03 A"]])],
+        signatures=[Signature("TM.\x04 KHỐI", "TRƯỞNG\x05 KHỐI", "Trần\x06 Thị Thu Hoài")],
+        recipients=["Ban\x0e Thi đua"],
+    )
+    text = DocxXml(render_docx(spec)).text()
+    assert "SỞ NỘI VỤ" in text and "Nội dung có ký tự điều khiển." in text and "Trần Thị Thu Hoài" in text
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text)
+
+
+def test_input_drops_control_characters_but_keeps_line_breaks():
+    from thidua.rules.text import nfc, strip_controls
+
+    assert strip_controls("Dòng 1\x07\r\nDòng\x00 2\x0cDòng 3") == "Dòng 1\r\nDòng 2\nDòng 3"
+    assert nfc("  Nguyễn\x00 Văn\x1b  An ") == "Nguyễn Văn An"
+
+
+def test_dates_in_documents_are_written_in_words():
+    from thidua.documents.layout import date_words
+
+    assert date_words(dt.date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"
+    assert date_words(dt.date(2024, 12, 20)) == "ngày 20 tháng 12 năm 2024"
+    assert date_words(None).startswith("ngày ")
+
+
+@pytest.mark.parametrize("layout,ending,separator", [(ND30, "- Lưu: VT, TĐKT.", ";"), (HD36, "- Lưu VT, TĐKT.", ",")])
+def test_recipients_end_with_the_archive_line_and_a_full_stop(layout, ending, separator):
+    from thidua.documents.layout import recipient_lines
+
+    lines = recipient_lines(layout, ["Như Điều 3;", "Lưu: VT"], "TĐKT")
+    assert lines == [f"- Như Điều 3{separator}", ending]
+
+
+def test_party_documents_sign_t_m_and_state_documents_tm():
+    from thidua.documents.layout import authority
+
+    assert authority(HD36, "TM. KHỐI THI ĐUA") == "T/M KHỐI THI ĐUA" and authority(HD36, "KT. BÍ THƯ") == "K/T BÍ THƯ"
+    assert authority(ND30, "T/M ỦY BAN NHÂN DÂN") == "TM. ỦY BAN NHÂN DÂN" and authority(ND30, "") == ""
+    text = DocxXml(render_docx(_spec(HD36))).text()
+    assert "T/M KHỐI THI ĐUA" in text and "TM. KHỐI" not in text
+
+
+def test_narrow_columns_are_widened_so_stt_and_years_never_break():
+    from thidua.documents.docx import fit_widths
+
+    widths = fit_widths([8, 100, 8, 49], [[("STT", True), ("12", False)], [("Đơn vị", True)], [("Năm", True), ("2024", False)], [("Ghi chú", True)]], 13)
+    assert sum(widths) == pytest.approx(165) and widths[0] >= 12.5 and widths[2] >= 13 and widths[1] >= 80
+
+
+def test_rows_never_split_headers_repeat_and_the_signature_stays_whole():
+    xml = DocxXml(render_docx(_spec(ND30, body=[Table(["STT", "Đơn vị"], [[str(n), f"Đơn vị {n}"] for n in range(1, 80)])])))
+    document = xml.zip.read("word/document.xml").decode()
+    assert document.count("<w:tblHeader") == 1
+    # Every row of every table (the list, the heading, the closing) refuses to split over pages.
+    assert document.count("<w:cantSplit") == document.count("<w:tr>") + document.count("<w:tr ") - 1
+
+
+def test_an_annex_comes_after_the_signature_on_its_own_page():
+    from thidua.documents.layout import Annex
+
+    spec = _spec(ND30, doc_type="Quyết định", authority_line="Giám đốc Sở Nội vụ",
+                 annexes=[Annex("Danh sách khen thưởng", "(Kèm theo Quyết định số 05/QĐ-SNV ngày 20 tháng 12 năm 2017 của Giám đốc Sở Nội vụ)",
+                                [Table(["STT", "Họ và tên"], [["1", "Nguyễn Văn An"]])])])
+    xml = DocxXml(render_docx(spec))
+    text = xml.text()
+    assert text.index("GIÁM ĐỐC SỞ NỘI VỤ") < text.index("Năm 2017, các đơn vị")
+    assert text.index("Trần Thị Thu Hoài") < text.index("DANH SÁCH KHEN THƯỞNG") < text.index("Nguyễn Văn An")
+    assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 2  # the list's own heading
+    assert b'w:pageBreakBefore' in xml.zip.read("word/document.xml")
+
+
+def test_a_persons_own_document_has_no_issuer_or_number_line():
+    spec = _spec(ND30, personal=True, issuer_name="", issuer_abbr="", recipients=[], archive="",
+                 signatures=[Signature("XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", seal=True), Signature("NGƯỜI BÁO CÁO THÀNH TÍCH", name="Nguyễn Văn An")])
+    text = DocxXml(render_docx(spec)).text()
+    assert "Số" not in text.split("BÁO CÁO")[0] and "SỞ NỘI VỤ" not in text
+    assert "(Ký, ghi rõ họ tên, đóng dấu)" in text and "(Ký, ghi rõ họ tên)\n" in text
+
+
+def test_the_same_spec_gives_the_same_bytes():
+    """The SHA-256 kept with a document (and the PDF cache keyed by it) identifies its content."""
+    assert render_docx(_spec(ND30)) == render_docx(_spec(ND30))

@@ -3,7 +3,6 @@
 The page routes (documents:download…) answer a signed-in browser; a token client uses these. The
 document is found in the caller's scope exactly as on the pages (get_scoped_or_404)."""
 
-from __future__ import annotations
 
 from typing import Any, Dict
 from uuid import UUID

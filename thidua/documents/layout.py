@@ -142,14 +142,19 @@ def place_date_line(place: str, on: dt.date | None) -> str:
     return f"{place}, {date_words(on)}"
 
 
+# The same marks in both formats: NĐ 30/2020 "TM." ↔ HD 36 "T/M" (thay mặt), KT. ↔ K/T (ký thay),
+# TL. ↔ T/L (thừa lệnh), TUQ. ↔ T/U (thừa ủy quyền).
+_MARKS = (("TM.", "T/M"), ("KT.", "K/T"), ("TL.", "T/L"), ("TUQ.", "T/U"))
+
+
 def authority(layout: Layout, text: str) -> str:
     """"TM. KHỐI THI ĐUA" in the layout's own marks: "T/M KHỐI THI ĐUA" in a Party document."""
     text = (text or "").strip()
-    for state, party in layout.authority_marks:
-        for mark in {state, party, party.replace("/", "")} - {""}:
-            if text.upper().startswith(mark + " ") or text.upper() == mark:
-                ours = party if layout.code == "HD36" else state
-                return ours + text[len(mark):]
+    ours = dict(layout.authority_marks)
+    for state, party in _MARKS:
+        for mark in (state, party):
+            if text.upper() == mark or text.upper().startswith(mark + " "):
+                return ours.get(state, state) + text[len(mark):]
     return text
 
 
