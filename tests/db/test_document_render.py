@@ -30,7 +30,9 @@ from thidua.org import actions as org_actions
 from thidua.org.models import Province, Unit
 from thidua.proposals import actions
 from thidua.proposals.models import DecisionRecipient
+from thidua.rules.scoring import RankInput, SheetTotals, rank
 from thidua.rules.voting import tally
+from thidua.scoring.document import ranking_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,7 @@ def _setup(world, doc_format: str):
     # One amount not known yet (money rules, issue #11): the list says so and prints no total.
     DecisionRecipient.objects.filter(pk=decision.recipients.order_by("pk").first().pk).update(amount_vnd=None)
     return {
+        "ranking": ("RANKING", year, None),
         "covenant": ("COVENANT", covenant, dt.date(2024, 3, 15)),
         "report-interim": ("BLOC_REPORT", reports[0], dt.date(2024, 6, 20)),
         "report-annual": ("BLOC_REPORT", reports[1], dt.date(2024, 12, 15)),
@@ -111,6 +114,23 @@ def _setup(world, doc_format: str):
         "achievement-unit": ("ACHIEVEMENT_REPORT", unit_item, dt.date(2024, 12, 20)),
         "decision": ("AWARD_DECISION", decision, dt.date(2026, 1, 10)),
     }
+
+
+def _ranking_spec(bloc_year):
+    """The ranking table (A4 landscape) of the block's two units, published on 15/12/2024."""
+    from decimal import Decimal as D
+    from types import SimpleNamespace
+
+    def totals(a, b, bonus):
+        return SheetTotals(base=D(a) + D(b), bonus=D(bonus), deduction=D(0), total=D(a) + D(b) + D(bonus),
+                           by_group={"1": D(a), "2": D(b)}, missing=(), notes=())
+
+    ranking = rank([RankInput("1", "Ban Tổ chức Tỉnh ủy", totals("58,5".replace(",", "."), "38", "5")),
+                    RankInput("2", "Ban Tuyên giáo Tỉnh ủy", totals("55", "36", "0"))], quota=1)
+    groups = [("1", "Công tác tham mưu, chỉ đạo", D(60)), ("2", "Thực hiện nhiệm vụ chuyên môn", D(40))]
+    scoring_round = SimpleNamespace(bloc_year=bloc_year, published_at=dt.datetime(2024, 12, 15, 9, 0))
+    bloc_year.refresh_from_db()
+    return ranking_spec(scoring_round, ranking, groups, "Kết quả đã công bố ngày 15 tháng 12 năm 2024")
 
 
 def _counting_papers(layout_code: str) -> dict[str, bytes]:
@@ -259,6 +279,10 @@ def _check(key: str, layout_code: str, pdf: PdfText) -> None:
             lines = [line.text for line in pdf.page_lines(page)]
             assert titles[0].text in lines and "PHIẾU BẦU" in lines
             assert "(An Giang, ngày 05 tháng 01 năm 2026)" in lines
+    elif kind == "ranking":
+        assert pdf.first("BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM").page == 0 and not any(l.text.startswith("Số") for l in pdf.page_lines(0))
+        assert {"STT", "58,5", "101,5", "91"} <= set(pdf.words()), pdf.words()
+        _signature_after_body(pdf, "Chỉ tiêu", [f"{marks} KHỐI THI ĐUA", "TRƯỞNG KHỐI"], HEAD)
     else:
         raise AssertionError(f"no check for {key}")
 
@@ -271,6 +295,9 @@ def test_every_document_renders_as_a_van_thu_would_sign_it(world):
         # Same data in both layouts: the issuing units' document format decides.
         Unit.objects.filter(pk__in=[world.tuyen_giao.pk, world.to_chuc.pk]).update(doc_format=layout_code)
         for key, (kind_code, source, on) in sources.items():
+            if kind_code == "RANKING":
+                docx[f"{layout_code}:{key}"] = render_docx(_ranking_spec(source))
+                continue
             kind = KINDS[kind_code]
             built = kind.build(kind.load(kind.key_of(source)), "5", on)
             assert built.spec.layout.code == layout_code, key

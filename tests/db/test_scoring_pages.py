@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.core.docx_xml import DocxXml
 from thidua.accounts.models import Role
 from thidua.blocs import actions as bloc_actions
 from thidua.blocs.models import BlocKind, MeetingKind
@@ -403,6 +404,15 @@ def test_members_see_only_their_sheets_and_no_ranking_before_publication_then_ev
     assert client.get(reverse("scoring:sheet", args=[other.uid])).status_code == 200
     export = client.get(reverse("scoring:round_export", args=[scoring_round.uid]))
     assert export.status_code == 200
+    # The same table as DOCX in the layout councils use: landscape, the block's heading, its head signs.
+    docx = client.get(reverse("scoring:round_export_docx", args=[scoring_round.uid]))
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    xml = DocxXml(docx.content)
+    table_text = xml.text()
+    assert xml.page_mm() == (297.0, 210.0)
+    assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA" in table_text and "KHỐI CÁC CƠ QUAN ĐẢNG TỈNH" in table_text
+    assert "Ban Tuyên giáo Tỉnh ủy" in table_text and "Ban Tổ chức Tỉnh ủy" in table_text and "Tổng điểm" in table_text
+    assert "TRƯỞNG KHỐI" in table_text and "Kết quả đã công bố ngày " in table_text and "Số" not in table_text.split("BẢNG TỔNG HỢP")[0]
     year_page = text(client.get(reverse("blocs:year_detail", args=[scoring_round.bloc_year.uid])))
     assert "Xếp hạng / xếp loại" in year_page and "Hạng 1" in year_page and "Hạng 2" in year_page
 

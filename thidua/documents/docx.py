@@ -274,11 +274,12 @@ def _heading_block(document, spec: DocumentSpec) -> None:
     layout = spec.layout
     left, right = heading_table(document, layout)
     issuer_lines(left, layout, spec.superior_name, spec.issuer_name)
-    _paragraph(
-        left, layout,
-        number_line(layout, number=spec.number, type_abbr=spec.type_abbreviation(), issuer_abbr=spec.issuer_abbr),
-        layout.number_pt,
-    )
+    if spec.numbered:
+        _paragraph(
+            left, layout,
+            number_line(layout, number=spec.number, type_abbr=spec.type_abbreviation(), issuer_abbr=spec.issuer_abbr),
+            layout.number_pt,
+        )
     title_lines(right, layout, layout.heading_widths_mm[1])
     _paragraph(right, layout, place_date_line(spec.place, spec.date), layout.place_date_pt, italic=True)
 
@@ -406,7 +407,9 @@ def _closing(document, spec: DocumentSpec) -> None:
     for cell in (left, right):
         first = not (cell is left and with_recipients)
         for signature in stacks.get(id(cell), []):
-            _signature_lines(cell, layout, signature, first=first, hint=not with_recipients)
+            # Form hints ("(Ký, ghi rõ họ tên)") only where forms print them: a person's own
+            # document and people signing (minutes); an agency's signature block carries none.
+            _signature_lines(cell, layout, signature, first=first, hint=not with_recipients and (spec.personal or not signature.seal))
             first = False
     keep_rows_whole(table, header=False)
 
@@ -428,7 +431,7 @@ def _annex(document, spec: DocumentSpec, annex: Annex) -> None:
     _body(document, layout, annex.body)
 
 
-def new_document(layout):
+def new_document(layout, *, landscape: bool = False):
     """An empty A4 document with the layout's font (every script slot), size and margins."""
     document = Document()
     style = document.styles["Normal"]
@@ -442,9 +445,10 @@ def new_document(layout):
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(slot), layout.font_name)
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width = Mm(layout.page_width_mm)
-    section.page_height = Mm(layout.page_height_mm)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = (layout.page_height_mm, layout.page_width_mm) if landscape else (layout.page_width_mm, layout.page_height_mm)
+    section.page_width = Mm(width)
+    section.page_height = Mm(height)
     section.top_margin = Mm(layout.margin_top_mm)
     section.bottom_margin = Mm(layout.margin_bottom_mm)
     section.left_margin = Mm(layout.margin_left_mm)
@@ -479,7 +483,7 @@ _CORE_DATES = re.compile(rb">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<")
 
 def render_docx(spec: DocumentSpec) -> bytes:
     layout = spec.layout
-    document = new_document(layout)
+    document = new_document(layout, landscape=spec.landscape)
     _page_number_header(document.sections[0], layout)
     # python-docx starts with one empty paragraph; it is dropped at the end.
     if spec.personal:

@@ -258,6 +258,10 @@ class DocumentSpec:
     # A person's own document (báo cáo thành tích cá nhân): national title only, no issuer and no số;
     # place and date over the signatures.
     personal: bool = False
+    # A wide table (the ranking table): A4 landscape, allowed when tables are not set apart (NĐ 30/2020).
+    landscape: bool = False
+    # A table attached to other papers (bảng tổng hợp) carries no số/ký hiệu of its own.
+    numbered: bool = True
 
     def type_abbreviation(self) -> str:
         if self.type_abbr is not None:

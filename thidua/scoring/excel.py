@@ -764,12 +764,12 @@ def read_sheet_upload(upload, sheet, level: str | None = None) -> SheetUpload:
     return result
 
 
-def export_ranking(scoring_round) -> bytes:
-    """The ranking table of a round: the published snapshot once published, else computed now."""
+def ranking_for_export(scoring_round):
+    """(ranking, groups, status) of a round: the published snapshot once published, else computed
+    now. Shared by the XLSX and the DOCX (thidua/scoring/document.py)."""
     from thidua.rules.scoring import ranking_from_dict
     from thidua.scoring.selectors import ordered_criteria, round_ranking
 
-    bloc_year = scoring_round.bloc_year
     criteria = ordered_criteria(scoring_round.criteria_set)
     specs_kinds = _specs_of(scoring_round.criteria_set)
     has_score = _groups_with_scores(specs_kinds)
@@ -780,6 +780,13 @@ def export_ranking(scoring_round) -> bytes:
     else:
         ranking = round_ranking(scoring_round)
         status = "Kết quả tạm tính, chưa công bố"
+    return ranking, groups, status
+
+
+def export_ranking(scoring_round) -> bytes:
+    """The ranking table of a round as XLSX."""
+    ranking, groups, status = ranking_for_export(scoring_round)
+    bloc_year = scoring_round.bloc_year
     lines = [
         "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA",
         f"{bloc_year.bloc.name} — năm {bloc_year.year}",

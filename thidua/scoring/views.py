@@ -586,6 +586,24 @@ def round_export(request, uid):
     return _xlsx_response(excel.export_ranking(scoring_round), f"xep-hang-thi-dua-{scoring_round.bloc_year.year}")
 
 
+@access("registry.view")
+def round_export_docx(request, uid):
+    """The same ranking table as DOCX, in the layout councils use (A4 landscape, signed by the block head)."""
+    from thidua.scoring.document import export_ranking_docx
+
+    scoring_round = _round_by_uid(request.user, uid)
+    if not _results_visible(request.user, scoring_round):
+        raise PermissionDenied("Kết quả xếp hạng chưa được công bố.")
+    try:
+        data = export_ranking_docx(scoring_round)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("scoring:round", args=[scoring_round.bloc_year.uid]))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f'attachment; filename="xep-hang-thi-dua-{scoring_round.bloc_year.year}.docx"'
+    return response
+
+
 # ---------------------------------------------------------------- score sheet
 
 
