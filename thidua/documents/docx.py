@@ -14,6 +14,7 @@ XML. The render checks (tests/core/test_document_render.py) read the PDF back to
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -25,6 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from thidua.documents.layout import (
     Annex,
@@ -76,16 +78,41 @@ def _run(paragraph, layout: Layout, text: str, size: float, **style):
     return run
 
 
+# Formatted paragraphs already built, by their formatting: a new paragraph is a copy of one with
+# its text replaced. python-docx's property setters cost milliseconds per run; a 1,000-row list or
+# a 200-page report would take many seconds through them (bench: documents_long_docx).
+_PROTOTYPES: dict[tuple, object] = {}
+
+
+def _text_of(element):
+    return element.find(qn("w:r")).find(qn("w:t"))
+
+
 def _paragraph(container, layout: Layout, text: str, size: float, *, bold=False, italic=False, underline=False,
-               align="center", space_after=0.0, keep_with_next=False):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = _ALIGN[align]
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
-    if keep_with_next:
-        paragraph.paragraph_format.keep_with_next = True
-    _run(paragraph, layout, text, size, bold=bold, italic=italic, underline=underline)
-    return paragraph
+               align="center", space_after=0.0, keep_with_next=False, line_spacing=None, first_line_indent_cm=None):
+    key = (layout.font_name, size, bold, italic, underline, align, space_after, keep_with_next, line_spacing, first_line_indent_cm)
+    prototype = _PROTOTYPES.get(key)
+    if prototype is None:
+        paragraph = container.add_paragraph()
+        paragraph.alignment = _ALIGN[align]
+        paragraph.paragraph_format.space_after = Pt(space_after)
+        paragraph.paragraph_format.space_before = Pt(0)
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
+        if line_spacing is not None:
+            paragraph.paragraph_format.line_spacing = line_spacing
+        if first_line_indent_cm is not None:
+            paragraph.paragraph_format.first_line_indent = Cm(first_line_indent_cm)
+        _run(paragraph, layout, "x", size, bold=bold, italic=italic, underline=underline)
+        _text_of(paragraph._p).set(qn("xml:space"), "preserve")
+        _PROTOTYPES[key] = copy.deepcopy(paragraph._p)
+        _text_of(paragraph._p).text = strip_controls(text)
+        return paragraph
+    element = copy.deepcopy(prototype)
+    _text_of(element).text = strip_controls(text)
+    parent = getattr(container, "_body", container)  # a Document adds to its body; a cell to itself
+    parent._element._insert_p(element)
+    return DocxParagraph(element, parent)
 
 
 def _cell_line(cell, layout: Layout, text: str, size: float, *, first: bool, align="center", keep_with_next=False, **style):
@@ -294,24 +321,36 @@ def _personal_heading(document, spec: DocumentSpec) -> None:
 
 
 def _table(document, layout: Layout, block: Table) -> None:
-    table = document.add_table(rows=1, cols=len(block.header))
+    """The header row and one formatted row are built with python-docx; every data row is a copy
+    of that row with its texts replaced (rows by the thousand stay fast)."""
+    count = len(block.header)
+    table = document.add_table(rows=2, cols=count)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _grid_borders(table)
     align = list(block.align or [])
-    align += ["left"] * (len(block.header) - len(align))
+    align += ["left"] * (count - len(align))
     for index, name in enumerate(block.header):
         if name == "STT" and not block.align:
             align[index] = "center"
-    for cell, text in zip(table.rows[0].cells, block.header):
+    header, model = table.rows
+    for cell, text in zip(header.cells, block.header):
         _cell_line(cell, layout, text, layout.table_pt, first=True, bold=True)
-    for row in block.rows:
-        cells = table.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, row)):
-            _cell_line(cell, layout, str(text), layout.table_pt, first=True, align=align[index])
+    for index, cell in enumerate(model.cells):
+        _cell_line(cell, layout, "x", layout.table_pt, first=True, align=align[index])
     keep_rows_whole(table, header=True)
     if block.widths_mm:
-        columns = [[(block.header[i], True)] + [(row[i], False) for row in block.rows if i < len(row)] for i in range(len(block.header))]
+        columns = [[(block.header[i], True)] + [(row[i], False) for row in block.rows if i < len(row)] for i in range(count)]
         _set_widths(table, fit_widths(block.widths_mm, columns, layout.table_pt))
+    prototype = model._tr
+    tbl = table._tbl
+    tbl.remove(prototype)
+    for row in block.rows:
+        tr = copy.deepcopy(prototype)
+        texts = [str(value) for value in row] + [""] * (count - len(row))
+        for t, text in zip(tr.iter(qn("w:t")), texts):
+            t.text = strip_controls(text)
+            t.set(qn("xml:space"), "preserve")
+        tbl.append(tr)
     _paragraph(document, layout, "", 6)
 
 
@@ -320,18 +359,16 @@ def _body(document, layout: Layout, blocks: list) -> None:
         # A heading, or a line introducing what follows, never ends a page alone.
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if isinstance(block, Heading):
-            paragraph = _paragraph(document, layout, block.text, layout.body_pt, bold=True, align="justify",
-                                   space_after=layout.body_space_after_pt, keep_with_next=True)
-            paragraph.paragraph_format.first_line_indent = Cm(layout.body_first_line_indent_cm)
+            _paragraph(document, layout, block.text, layout.body_pt, bold=True, align="justify",
+                       space_after=layout.body_space_after_pt, keep_with_next=True, first_line_indent_cm=layout.body_first_line_indent_cm)
         elif isinstance(block, Paragraph):
-            paragraph = _paragraph(
+            _paragraph(
                 document, layout, block.text, layout.body_pt, bold=block.bold, italic=block.italic,
                 align=block.align, space_after=layout.body_space_after_pt,
                 keep_with_next=isinstance(following, (Table, SignatureGrid)) or (block.bold and block.align == "center"),
+                line_spacing=layout.body_line_spacing,
+                first_line_indent_cm=layout.body_first_line_indent_cm if block.indent and block.align == "justify" else None,
             )
-            paragraph.paragraph_format.line_spacing = layout.body_line_spacing
-            if block.indent and block.align == "justify":
-                paragraph.paragraph_format.first_line_indent = Cm(layout.body_first_line_indent_cm)
         elif isinstance(block, Table):
             _table(document, layout, block)
         elif isinstance(block, SignatureGrid):
