@@ -203,3 +203,19 @@ def test_a_persons_own_document_has_no_issuer_or_number_line():
 def test_the_same_spec_gives_the_same_bytes():
     """The SHA-256 kept with a document (and the PDF cache keyed by it) identifies its content."""
     assert render_docx(_spec(ND30)) == render_docx(_spec(ND30))
+
+
+@pytest.mark.parametrize("layout,text_mm", [(ND30, ND30.motto_width_mm), (HD36, HD36.party_heading_width_mm)])
+def test_the_rule_under_the_motto_is_as_long_as_the_motto(layout, text_mm):
+    """The rule is a bottom border narrowed by equal indents: column − cell margins − 2 × indent = the text."""
+    from tests.core.docx_xml import NS, W
+    from thidua.documents.docx import CELL_MARGIN_MM
+
+    xml = DocxXml(render_docx(_spec(layout)))
+    right_cell = xml.document.findall(".//w:tbl", NS)[0].findall(".//w:tc", NS)[1]
+    rules = [p for p in right_cell.findall("w:p", NS) if p.find("w:pPr/w:pBdr/w:bottom", NS) is not None]
+    assert len(rules) == 1
+    indent = rules[0].find("w:pPr/w:ind", NS)
+    left, right = (int(indent.get(f"{{{W}}}{side}")) / 56.692913 for side in ("left", "right"))
+    drawn = layout.heading_widths_mm[1] - 2 * CELL_MARGIN_MM - left - right
+    assert left == pytest.approx(right) and drawn == pytest.approx(text_mm, abs=0.5)
