@@ -219,3 +219,19 @@ def test_the_rule_under_the_motto_is_as_long_as_the_motto(layout, text_mm):
     left, right = (int(indent.get(f"{{{W}}}{side}")) / 56.692913 for side in ("left", "right"))
     drawn = layout.heading_widths_mm[1] - 2 * CELL_MARGIN_MM - left - right
     assert left == pytest.approx(right) and drawn == pytest.approx(text_mm, abs=0.5)
+
+
+@pytest.mark.parametrize("authority,title,issuer_name,unit_name,expected", [
+    ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Chủ tịch UBND tỉnh An Giang", "UBND tỉnh An Giang", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN GIANG"),
+    ("", "Giám đốc", "Sở Nội vụ", "Sở Nội vụ", "GIÁM ĐỐC SỞ NỘI VỤ"),
+    ("", "Trưởng ban", "Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "TRƯỞNG BAN TUYÊN GIÁO TỈNH ỦY"),
+    ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Ủy ban nhân dân tỉnh An Giang", "Ủy ban nhân dân tỉnh An Giang", "ỦY BAN NHÂN DÂN TỈNH AN GIANG"),
+])
+def test_the_deciding_authority_line_names_the_office_that_decides(authority, title, issuer_name, unit_name, expected):
+    from types import SimpleNamespace
+
+    from thidua.proposals.documents import deciding_authority
+
+    decision = SimpleNamespace(signer_authority=authority, signer_title=title, issuer_name=issuer_name,
+                               issuer_unit_id=1, issuer_unit=SimpleNamespace(name=unit_name))
+    assert deciding_authority(decision) == expected

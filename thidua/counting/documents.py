@@ -76,9 +76,11 @@ def minutes_data(minutes: CountingMinutes, number: str = "", issued_on: dt.date 
             "Chưa xác định được cơ quan ban hành biên bản: hãy gắn hội đồng với cơ quan, đơn vị "
             "(hoặc ghi nhận Trưởng khối của năm thi đua)."
         )
-    from thidua.blocs.documents import issuer_abbreviation
+    from thidua.blocs.documents import BLOC_SYMBOLS, issuer_abbreviation
 
     superior, issuer = _issuer_names(poll, unit)
+    # A block meeting's minutes are the block's document: its ký hiệu (docs/documents.md).
+    symbol = issuer_abbreviation(unit) if poll.council_id else BLOC_SYMBOLS.get(poll.bloc_year.bloc.kind, "KTĐ")
     counts = dict(result.get("counts") or {})
     request = result.get("request") or {}
     counts.setdefault("present", request.get("present"))
@@ -103,7 +105,7 @@ def minutes_data(minutes: CountingMinutes, number: str = "", issued_on: dt.date 
             parts.append(date_words(dt.date.fromisoformat(counts["minutes_date"])))
         external_note = ", ".join(p for p in parts if p)
     data = MinutesData(
-        layout=_layout(unit), superior_name=superior, issuer_name=issuer, issuer_abbr=issuer_abbreviation(unit),
+        layout=_layout(unit), superior_name=superior, issuer_name=issuer, issuer_abbr=symbol,
         poll_title=poll.title,
         electorate_label=electorate_label(poll),
         members_total=members_total, result=result, counts=counts, result_sha256=poll.result_sha256, place=minutes.place,
