@@ -456,6 +456,8 @@ def test_pages_print_ballots_record_external_result_and_generate_minutes(world, 
     assert "Phiếu số 001–004" in page and "Tải phiếu (DOCX)" in page
     download = officer.get(reverse("counting:batch_download", kwargs={"uid": batch.uid}))
     assert download.status_code == 200 and "phieu-bau-001-004.docx" in download["Content-Disposition"]
+    pdf = officer.get(reverse("counting:batch_download_pdf", kwargs={"uid": batch.uid}))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-") and "phieu-bau-001-004.pdf" in pdf["Content-Disposition"]
 
     poll = make_poll(world, mode="EXTERNAL", open_it=False, close_it=False)
     clerk = Client()

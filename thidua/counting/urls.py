@@ -17,5 +17,6 @@ urlpatterns = [
     path("bo-phieu/<uuid:uid>/xac-nhan-cua-hoi-dong/", views.poll_confirmations, name="poll_confirmations"),
     path("hoi-nghi/<uuid:uid>/xac-nhan-cua-hoi-dong/", views.meeting_confirmations, name="meeting_confirmations"),
     path("phieu-in/<uuid:uid>/", views.batch_download, name="batch_download"),
+    path("phieu-in/<uuid:uid>/pdf/", views.batch_download_pdf, name="batch_download_pdf"),
     path("bien-ban-goc/<uuid:uid>/", views.external_file, name="external_file"),
 ]

@@ -4,7 +4,7 @@ comparison with re-entry, the result, a result from elsewhere and the minutes.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -108,6 +108,26 @@ def batch_download(request, uid):
     batch = get_scoped_or_404(request.user, PaperBallotBatch, "poll.count", uid=uid)
     name = batch.generated_file.name.rsplit("/", 1)[-1]
     return FileResponse(batch.generated_file.open("rb"), as_attachment=True, filename=name)
+
+
+@access("poll.count")
+def batch_download_pdf(request, uid):
+    """The numbered ballots as PDF (LibreOffice, cached by the DOCX's hash); on failure, back to the poll with why."""
+    from thidua.documents.downloads import PDF_TYPE, pdf_cache_dir
+    from thidua.documents.pdf import PdfError, docx_to_pdf
+
+    batch = get_scoped_or_404(request.user, PaperBallotBatch, "poll.count", uid=uid)
+    with batch.generated_file.open("rb") as handle:
+        data = handle.read()
+    try:
+        pdf = docx_to_pdf(data, pdf_cache_dir())
+    except PdfError as error:
+        messages.error(request, error.message)
+        return redirect("counting:poll", uid=batch.poll.uid)
+    name = batch.generated_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".pdf"
+    response = HttpResponse(pdf, content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _entry_page(request, poll: Poll, replace: int | None):

@@ -154,6 +154,7 @@ def register(matrix) -> None:
         "counting:external": Sample(lambda w: {"uid": _poll(w, mode="EXTERNAL").uid}, POLL_SEEN_BY),
         "counting:minutes": Sample(lambda w: {"uid": _with_result(w).uid}, POLL_SEEN_BY),
         "counting:batch_download": Sample(lambda w: {"uid": _batch(w).uid}, POLL_SEEN_BY),
+        "counting:batch_download_pdf": Sample(lambda w: {"uid": _batch(w).uid}, POLL_SEEN_BY),
         "counting:external_file": Sample(lambda w: {"uid": _evidence(w).uid}, POLL_SEEN_BY),
         "counting:poll_confirmations": Sample(lambda w: {"uid": _poll(w).uid}, POLL_SEEN_BY),
         "counting:meeting_confirmations": Sample(lambda w: {"uid": matrix.extras(w).meeting.uid}, matrix.UNIT_SEEN_BY),
