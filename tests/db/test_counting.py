@@ -433,7 +433,7 @@ def test_block_acclamation_minutes_carry_the_meeting_part_in_the_head_units_form
     text = xml.text()
     assert document.doc_format == "HD36" and xml.run("ĐẢNG CỘNG SẢN VIỆT NAM").size_pt == 15
     assert xml.run("TỈNH ỦY AN GIANG").size_pt == 14 and xml.run("KHỐI THI ĐUA CÁC CƠ QUAN ĐẢNG TỈNH").bold
-    assert "Số       -BB/BTGTU" in text
+    assert "Số       -BB/KTĐ" in text  # the block's ký hiệu (docs/documents.md)
     assert "Họp và kiểm phiếu: Suy tôn đơn vị dẫn đầu Khối năm 2025" in text
     assert "I. DIỄN BIẾN HỘI NGHỊ" in text and "Chủ trì: Trần Thị Thanh Hương." in text
     assert "Đơn vị dự họp (2):" in text and "Ban Tổ chức Tỉnh ủy" in text
