@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from thidua.audit import chain
 
 
 class AuditLogQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        return chain.sealed_insert(lambda: super(AuditLogQuerySet, self).bulk_create(objs, *args, **kwargs), objs)
+
     def update(self, **kwargs):  # noqa: ARG002
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
 
@@ -17,7 +24,9 @@ class AuditLogQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     # Tenant key; null only for installation-wide events (e.g. a system administrator's account).
     province = models.ForeignKey("org.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("Thời điểm", auto_now_add=True, db_index=True)
+    # Set before the row is sealed (not auto_now_add, which would stamp it after): the chain's hash
+    # covers the stored value.
+    at = models.DateTimeField("Thời điểm", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="Người thực hiện"
     )
@@ -30,6 +39,9 @@ class AuditLog(models.Model):
     note = models.TextField("Ghi chú", blank=True)
     # Folded object, actor and note for the log page's accent-insensitive text search.
     search_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    # Tamper evidence (thidua/audit/chain.py): hash = SHA-256(prev_hash + this row's content).
+    prev_hash = models.CharField(max_length=64, editable=False, default="")
+    hash = models.CharField(max_length=64, editable=False, default="")
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -42,7 +54,7 @@ class AuditLog(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
+        chain.sealed_insert(lambda: super(AuditLog, self).save(*args, **kwargs), [self])
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")

@@ -1,0 +1,50 @@
+"""`manage.py verify_audit`: walk the audit log's hash chain and report the first broken link.
+
+Exit code 0 when every row is intact, 1 at the first row edited, unsealed, or preceded by a gap
+(a deleted row). Rows deleted from the end leave no gap: compare the printed last hash with one
+kept elsewhere (every backup's manifest records it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from thidua.audit import chain, labels
+from thidua.audit.models import AuditLog
+
+REASONS = {
+    "edited": "nội dung dòng đã bị sửa sau khi ghi (mã băm không còn khớp với nội dung).",
+    "missing_before": "dòng liền trước trong chuỗi đã bị xóa hoặc có dòng bị chèn vào (dòng này không nối tiếp dòng trước nó).",
+    "unsealed": "dòng không có mã băm: dòng được ghi thẳng vào CSDL, không qua ứng dụng.",
+}
+
+
+def chain_rows():
+    fields = ["id", "prev_hash", "hash", *chain.HASHED_FIELDS]
+    return AuditLog.objects.order_by("id").values(*fields).iterator(chunk_size=5_000)
+
+
+def describe_break(broken: chain.Break) -> str:
+    when = timezone.localtime(broken.at).strftime("%d/%m/%Y %H:%M:%S") if broken.at else "không rõ thời điểm"
+    what = labels.action_label(broken.action, broken.object_type)
+    subject = f" — {broken.object_repr}" if broken.object_repr else ""
+    return f"Chuỗi nhật ký bị đứt tại dòng số {broken.row_id} ({when}, {what}{subject}): {REASONS[broken.kind]}"
+
+
+class Command(BaseCommand):
+    help = "Kiểm tra chuỗi mã băm của nhật ký; báo dòng đầu tiên bị sửa, bị xóa hoặc ghi ngoài ứng dụng (mã thoát 1)."
+
+    def handle(self, *args, **options):
+        result = chain.verify(chain_rows())
+        if result.broken is not None:
+            self.stderr.write(describe_break(result.broken))
+            self.stderr.write(f"Đã kiểm tra {result.checked} dòng; các dòng trước dòng số {result.broken.row_id} còn nguyên vẹn.")
+            sys.exit(1)
+        if result.checked == 0:
+            self.stdout.write("Nhật ký chưa có dòng nào.")
+            return
+        self.stdout.write(f"Nhật ký nguyên vẹn: {result.checked} dòng, chuỗi mã băm liền mạch đến dòng số {result.last_id}.")
+        self.stdout.write(f"Mã băm cuối: {result.last_hash} (lưu lại ở nơi khác để phát hiện cả việc xóa các dòng cuối).")
