@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from thidua.audit.models import AuditLog
+from thidua.core.crashpoints import crashpoint
 from thidua.core.models import search_key_of
 
 
@@ -67,7 +68,7 @@ def record(
         object_repr = object_repr or str(obj)[:255]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     actor_name = (actor_obj.get_username() if actor_obj else "hệ thống")[:150]
-    return AuditLog.objects.create(
+    row = AuditLog.objects.create(
         province=province,
         actor=actor_obj,
         actor_name=actor_name,
@@ -79,3 +80,6 @@ def record(
         note=note,
         search_key=search_key_of(object_repr, actor_name, note)[:600],
     )
+    # The audit row is an action's last write: here everything is written and nothing committed.
+    crashpoint(f"audit.recorded:{action}")
+    return row

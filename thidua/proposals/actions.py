@@ -23,6 +23,7 @@ from django.utils import timezone
 from thidua.audit.log import diff, record, snapshot
 from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
+from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
 from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
@@ -772,6 +773,7 @@ def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expect
     recipients = _write_recipients(
         actor, decision, [{"person": i.person, "unit": i.unit, "award": i.award, "year": proposal.year, "item": i} for i in approved]
     )
+    crashpoint("proposals.decision.issue:recipients")  # awards and money written, the dossier not yet decided
     old_state = proposal.state
     _cas_state(proposal, old_state, "DECIDED", expected_version)
     _event(proposal, actor, "decide", old_state, "DECIDED", f"Quyết định số {decision.reference}")

@@ -22,6 +22,7 @@ from thidua.audit.log import diff, record, snapshot
 from thidua.blocs.models import BlocYear, Meeting
 from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
+from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
 from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
@@ -873,6 +874,7 @@ def do_publish_results(
             for s in appraised
         ]
     )
+    crashpoint("scoring.round.publish:sheets")  # sheets published, the round's ranking not yet frozen
     ranking = round_ranking(round_)
     now = timezone.now()
     round_.state, round_.published_at, round_.published_meeting, round_.published_by = RoundState.PUBLISHED, now, meeting, _user(actor)
