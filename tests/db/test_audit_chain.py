@@ -175,3 +175,14 @@ def test_concurrent_writers_keep_one_unbroken_chain(world):
     assert AuditLog.objects.filter(object_repr__startswith="Luồng ").count() == 60
     code, text = verify()
     assert code == 0, text
+
+
+@pytest.mark.sqlite
+def test_deleting_the_newest_rows_is_found_through_the_chain_head(world):
+    rename(world, "Ban Tuyên giáo và Dân vận Tỉnh ủy")
+    newest = AuditLog.objects.order_by("-id").first()
+    raw("DELETE FROM audit_auditlog WHERE id = %s", [newest.pk])
+    code, text = verify()
+    assert code == 1 and "một hay nhiều dòng mới nhất đã bị xóa" in text
+    previous = AuditLog.objects.order_by("-id").first()
+    assert f"sau dòng số {previous.pk}" in text

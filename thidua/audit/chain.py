@@ -1,13 +1,16 @@
 """The audit log's hash chain: each row stores SHA-256(previous row's hash + its own content).
 
 Editing a stored row changes its content hash; deleting a row leaves the next row pointing at a
-hash that is no longer its predecessor's. `manage.py verify_audit` walks the chain in id order.
+hash that is no longer its predecessor's; deleting the newest rows leaves the chain head (one row
+of audit_chainhead holding the newest hash) pointing at a row that is gone. `manage.py
+verify_audit` checks all three.
 
-Rows are sealed just before insert, under a lock that orders them the way they commit: on SQLite
-every write transaction is IMMEDIATE (one writer at a time), on PostgreSQL a transaction-level
-advisory lock is taken before the chain head is read and held until commit, so ids (allocated
-after the lock) follow the chain. The hash covers the stored values, including the stored
-timestamp, whatever precision the writer gave it.
+Appends are ordered the way they commit. The head row is the lock: on PostgreSQL one statement
+updates the head (waiting for any other writer's transaction to end, then reading its new hash)
+and inserts the row with the hashes it returns, so the lock is held only from that statement to
+commit; the row's id is allocated under it, so id order is chain order. On SQLite every write
+transaction is IMMEDIATE (one writer at a time): read the head, insert, move the head. The hash
+covers the stored values, including the stored timestamp, whatever precision the writer gave it.
 """
 
 from __future__ import annotations
@@ -29,9 +32,8 @@ HASHED_FIELDS = (
     "province_id", "at", "actor_id", "actor_name", "action", "object_type", "object_uid", "object_repr", "changes", "note",
     "search_key",
 )
-# Arbitrary fixed key of the PostgreSQL advisory lock that serialises appends to the chain.
-PG_LOCK_KEY = 7_468_696_400_000_012
 TABLE = "audit_auditlog"
+HEAD_TABLE = "audit_chainhead"
 
 
 def _canonical_value(value: Any) -> Any:
@@ -64,33 +66,49 @@ def normalised_changes(changes: Any) -> Any:
     return json.loads(json.dumps(changes if changes is not None else {}, cls=DjangoJSONEncoder))
 
 
-def _head() -> str:
-    """The newest row's hash, read after taking the append lock (PostgreSQL) inside the caller's
-    transaction; on SQLite the IMMEDIATE transaction already holds the only write lock."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
-        cursor.execute(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")
+def _prepare(row) -> bytes:
+    if row.at is None:
+        row.at = timezone.now()
+    row.changes = normalised_changes(row.changes)
+    return canonical({name: getattr(row, name) for name in HASHED_FIELDS})
+
+
+def _ensure_head(cursor) -> None:
+    """Create the head row when missing (new database, emptied table): it points at the newest row."""
+    cursor.execute(
+        f"INSERT INTO {HEAD_TABLE} (id, prev_hash, hash) SELECT 1, '', COALESCE((SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1), %s) "
+        "WHERE NOT EXISTS (SELECT 1 FROM " + HEAD_TABLE + " WHERE id = 1)",
+        [GENESIS],
+    )
+
+
+def _lock_head(cursor) -> str:
+    """The newest hash, with the head locked until the caller's transaction ends."""
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    for _ in range(2):
+        cursor.execute(f"SELECT hash FROM {HEAD_TABLE} WHERE id = 1{lock}")
         row = cursor.fetchone()
-    return row[0] if row and row[0] else GENESIS
+        if row:
+            return row[0]
+        _ensure_head(cursor)
+    raise RuntimeError("audit chain head missing")
 
 
 def seal(rows: list) -> None:
-    """Fill `at` (when unset), `prev_hash` and `hash` of unsaved rows, in the order given.
-
-    Call inside the transaction that inserts them, right before the insert."""
+    """Fill `at` (when unset), `prev_hash` and `hash` of unsaved rows in the order given, and move
+    the head past them. Call inside the transaction that inserts them, right before the insert."""
     if not rows:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("audit rows are sealed inside the transaction that inserts them")
-    prev = _head()
-    for row in rows:
-        if row.at is None:
-            row.at = timezone.now()
-        row.changes = normalised_changes(row.changes)
-        row.prev_hash = prev
-        row.hash = link_hash(prev, {name: getattr(row, name) for name in HASHED_FIELDS})
-        prev = row.hash
+    with connection.cursor() as cursor:
+        prev = _lock_head(cursor)
+        for row in rows:
+            content = _prepare(row)
+            row.prev_hash = prev
+            row.hash = hashlib.sha256(prev.encode("ascii") + b"\n" + content).hexdigest()
+            prev = row.hash
+        cursor.execute(f"UPDATE {HEAD_TABLE} SET prev_hash = %s, hash = %s WHERE id = 1", [rows[-1].prev_hash, prev])
 
 
 def sealed_insert(insert, rows: list):
@@ -98,6 +116,32 @@ def sealed_insert(insert, rows: list):
     with transaction.atomic():
         seal(rows)
         return insert()
+
+
+def insert_one_postgresql(row) -> None:
+    """Seal and insert one row in a single statement (the head's lock is then held only from here
+    to commit). Sets the row's id and hashes."""
+    model = type(row)
+    fields = [f for f in model._meta.local_concrete_fields if f.attname not in ("id", "prev_hash", "hash")]
+    content = _prepare(row)
+    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    sql = (
+        f"WITH link AS (UPDATE {HEAD_TABLE} SET prev_hash = hash, "
+        f"hash = encode(sha256(convert_to(hash, 'UTF8') || '\\x0a'::bytea || %s::bytea), 'hex') WHERE id = 1 RETURNING prev_hash, hash) "
+        f"INSERT INTO {TABLE} ({columns}, prev_hash, hash) SELECT {casts}, link.prev_hash, link.hash FROM link RETURNING id, prev_hash, hash"
+    )
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(sql, [content, *values])
+            returned = cursor.fetchone()
+            if returned:
+                row.pk, row.prev_hash, row.hash = returned
+                row._state.adding, row._state.db = False, connection.alias
+                return
+            _ensure_head(cursor)
+    raise RuntimeError("audit chain head missing")
 
 
 @dataclass(frozen=True)
@@ -118,10 +162,12 @@ class Verification:
     broken: Break | None
 
 
-def verify(rows: Iterable[Mapping[str, Any]]) -> Verification:
+def verify(rows: Iterable[Mapping[str, Any]], head: str | None = None) -> Verification:
     """Walk `rows` (dicts with id, prev_hash, hash and the hashed fields, in id order) and stop at
-    the first broken link."""
+    the first broken link. `head` is the chain head's hash, read before the rows: some row must
+    carry it, or the newest rows were deleted."""
     expected_prev, checked, last_id = GENESIS, 0, None
+    head_seen = head in (None, GENESIS)
     for row in rows:
         checked += 1
         kind = None
@@ -135,4 +181,7 @@ def verify(rows: Iterable[Mapping[str, Any]]) -> Verification:
             return Verification(checked, last_id, expected_prev,
                                 Break(row["id"], row.get("at"), row.get("action", ""), row.get("object_type", ""), row.get("object_repr", ""), kind))
         expected_prev, last_id = row["hash"], row["id"]
+        head_seen = head_seen or row["hash"] == head
+    if not head_seen:
+        return Verification(checked, last_id, expected_prev, Break(last_id or 0, None, "", "", "", "missing_tail"))
     return Verification(checked, last_id, expected_prev, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from thidua.audit import chain
@@ -54,7 +54,21 @@ class AuditLog(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
-        chain.sealed_insert(lambda: super(AuditLog, self).save(*args, **kwargs), [self])
+        if connection.vendor == "postgresql" and not kwargs.get("using"):
+            chain.insert_one_postgresql(self)
+        else:
+            chain.sealed_insert(lambda: super(AuditLog, self).save(*args, **kwargs), [self])
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")
+
+
+class ChainHead(models.Model):
+    """One row (id 1): the newest audit row's hash. Appends lock it, so they chain in commit order."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    prev_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "Đầu chuỗi nhật ký"

@@ -1,4 +1,4 @@
-"""The audit log becomes a hash chain: two columns, and every existing row chained in id order."""
+"""The audit log becomes a hash chain: two columns, the chain head, every existing row chained in id order."""
 
 import django.utils.timezone
 from django.db import migrations, models
@@ -25,6 +25,7 @@ def chain_existing(apps, schema_editor):
             batch = []
     if batch:
         AuditLog.objects.bulk_update(batch, ["prev_hash", "hash"])
+    apps.get_model("audit", "ChainHead").objects.update_or_create(pk=1, defaults={"hash": prev})
     if postgresql:
         schema_editor.execute("ALTER TABLE audit_auditlog ENABLE TRIGGER audit_auditlog_no_change")
 
@@ -40,5 +41,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(model_name="auditlog", name="prev_hash", field=models.CharField(default="", editable=False, max_length=64)),
         migrations.AddField(model_name="auditlog", name="hash", field=models.CharField(default="", editable=False, max_length=64)),
+        migrations.CreateModel(
+            name="ChainHead",
+            fields=[
+                ("id", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("prev_hash", models.CharField(default="", max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+            ],
+            options={"verbose_name": "Đầu chuỗi nhật ký"},
+        ),
         migrations.RunPython(chain_existing, migrations.RunPython.noop),
     ]

@@ -1,8 +1,9 @@
 """`manage.py verify_audit`: walk the audit log's hash chain and report the first broken link.
 
 Exit code 0 when every row is intact, 1 at the first row edited, unsealed, or preceded by a gap
-(a deleted row). Rows deleted from the end leave no gap: compare the printed last hash with one
-kept elsewhere (every backup's manifest records it).
+(a deleted row), or when the chain head names a row that is gone (the newest rows deleted). Whoever
+can rewrite the whole table and its head can rebuild a consistent chain: compare the printed last
+hash with one kept elsewhere (every backup's manifest records it).
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from thidua.audit import chain, labels
-from thidua.audit.models import AuditLog
+from thidua.audit.models import AuditLog, ChainHead
 
 REASONS = {
     "edited": "nội dung dòng đã bị sửa sau khi ghi (mã băm không còn khớp với nội dung).",
     "missing_before": "dòng liền trước trong chuỗi đã bị xóa hoặc có dòng bị chèn vào (dòng này không nối tiếp dòng trước nó).",
     "unsealed": "dòng không có mã băm: dòng được ghi thẳng vào CSDL, không qua ứng dụng.",
 }
+MISSING_TAIL = ("Chuỗi nhật ký bị đứt sau dòng số {row}: đầu chuỗi ghi nhận một dòng mới hơn không còn trong nhật ký — "
+                "một hay nhiều dòng mới nhất đã bị xóa.")
 
 
 def chain_rows():
@@ -28,6 +31,9 @@ def chain_rows():
 
 
 def describe_break(broken: chain.Break) -> str:
+    if broken.kind == "missing_tail":
+        return MISSING_TAIL.format(row=broken.row_id) if broken.row_id else (
+            "Nhật ký trống nhưng đầu chuỗi ghi nhận đã có dòng: mọi dòng của nhật ký đã bị xóa.")
     when = timezone.localtime(broken.at).strftime("%d/%m/%Y %H:%M:%S") if broken.at else "không rõ thời điểm"
     what = labels.action_label(broken.action, broken.object_type)
     subject = f" — {broken.object_repr}" if broken.object_repr else ""
@@ -38,10 +44,13 @@ class Command(BaseCommand):
     help = "Kiểm tra chuỗi mã băm của nhật ký; báo dòng đầu tiên bị sửa, bị xóa hoặc ghi ngoài ứng dụng (mã thoát 1)."
 
     def handle(self, *args, **options):
-        result = chain.verify(chain_rows())
+        # The head first: rows committed after it are newer and fine; the head's own row must be there.
+        head = ChainHead.objects.filter(pk=1).values_list("hash", flat=True).first()
+        result = chain.verify(chain_rows(), head)
         if result.broken is not None:
             self.stderr.write(describe_break(result.broken))
-            self.stderr.write(f"Đã kiểm tra {result.checked} dòng; các dòng trước dòng số {result.broken.row_id} còn nguyên vẹn.")
+            if result.broken.kind != "missing_tail":
+                self.stderr.write(f"Đã kiểm tra {result.checked} dòng; các dòng trước dòng số {result.broken.row_id} còn nguyên vẹn.")
             sys.exit(1)
         if result.checked == 0:
             self.stdout.write("Nhật ký chưa có dòng nào.")
