@@ -8,7 +8,7 @@ DATA_DIR ?= $(CURDIR)/data
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/thidua
 export DATA_DIR
 
-.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium libreoffice pg-up clean
+.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium libreoffice pg-up clean backup restore verify-audit
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) để cài đặt."; exit 1; }
@@ -79,6 +79,18 @@ test: install
 
 bench: install pg-up
 	BENCH_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench --size province
+
+# Backups go to BACKUP_DIR (default DATA_DIR/backups); the database is the one DATABASE_URL names.
+backup: install
+	$(PY) manage.py backup
+
+# make restore FILE=data/backups/thidua-YYYYMMDD-HHMMSS (asks for confirmation)
+restore: install
+	@test -n "$(FILE)" || { echo "Hãy chỉ bản sao lưu: make restore FILE=data/backups/thidua-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
+verify-audit: install
+	$(PY) manage.py verify_audit
 
 clean:
 	rm -rf $(VENV) .pytest_cache
