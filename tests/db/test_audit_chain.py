@@ -30,8 +30,16 @@ def verify() -> tuple[int, str]:
     return 0, out.getvalue()
 
 
+def sealed() -> None:
+    """On PostgreSQL rows are sealed right after their transaction commits; a test's transaction
+    never commits, so seal here what a committed one would have sealed."""
+    if not chain.seals_before_insert():
+        chain.seal_pending()
+
+
 def raw(sql: str, params=()) -> None:
     """Change the table underneath the application, as a database administrator could."""
+    sealed()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The append-only trigger stops UPDATE and DELETE; an administrator can switch it off
@@ -51,7 +59,9 @@ def rename(world, name):
 @pytest.mark.sqlite
 def test_every_row_written_by_the_application_chains_to_the_one_before(world):
     rename(world, "Ban Tuyên giáo và Dân vận Tỉnh ủy")
-    rows = list(AuditLog.objects.order_by("id"))
+    sealed()
+    rows = list(AuditLog.objects.order_by("seq"))
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1)) and [r.pk for r in rows] == sorted(r.pk for r in rows)
     assert len(rows) >= 5 and rows[0].prev_hash == chain.GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
     assert len({r.hash for r in rows}) == len(rows)
@@ -85,6 +95,7 @@ def test_a_changed_actor_or_time_is_an_edit_too(world):
 
     # Moving a row's time by one second (to line it up with something else) breaks it as well.
     earlier = target.at - dt.timedelta(seconds=1)
+    sealed()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -101,8 +112,9 @@ def test_a_changed_actor_or_time_is_an_edit_too(world):
 def test_a_deleted_row_is_found_at_the_row_after_it(world):
     rename(world, "Ban Tuyên giáo và Dân vận Tỉnh ủy")
     rename(world, "Ban Tuyên giáo Tỉnh ủy")
-    first, second = AuditLog.objects.filter(action="org.unit.update").order_by("id")
-    after = AuditLog.objects.filter(id__gt=first.pk).order_by("id").first()
+    sealed()
+    first, second = AuditLog.objects.filter(action="org.unit.update").order_by("seq")
+    after = AuditLog.objects.filter(seq__gt=first.seq).order_by("seq").first()
     raw("DELETE FROM audit_auditlog WHERE id = %s", [first.pk])
     code, text = verify()
     assert code == 1
@@ -111,15 +123,16 @@ def test_a_deleted_row_is_found_at_the_row_after_it(world):
 
 @pytest.mark.sqlite
 def test_a_row_inserted_around_the_application_is_found(world):
-    last = AuditLog.objects.order_by("-id").first()
+    sealed()
+    last = AuditLog.objects.order_by("-seq").first()
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditlog (at, actor_name, action, object_type, object_uid, object_repr, changes, note, search_key, prev_hash, hash) "
-            "VALUES (%s, 'admin', 'org.unit.update', 'org.unit', '', 'Ban Tuyên giáo Tỉnh ủy', '{}', '', '', %s, '')",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), last.hash],
+            "VALUES (%s, 'admin', 'org.unit.update', 'org.unit', '', 'Ban Tuyên giáo Tỉnh ủy', '{}', '', '', %s, %s)",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), last.hash, "0" * 63 + "1"],
         )
     code, text = verify()
-    assert code == 1 and "không có mã băm" in text
+    assert code == 1 and "không nằm trong chuỗi mã băm" in text and "Sửa đơn vị — Ban Tuyên giáo Tỉnh ủy" in text
 
 
 @pytest.mark.sqlite
@@ -129,9 +142,11 @@ def test_the_hash_covers_the_time_as_stored_even_when_the_writer_coarsens_it(wor
     with transaction.atomic():
         row = AuditLog.objects.create(province=world.an_giang, actor_name="hệ thống", action="voting.poll.participate",
                                       object_type="voting.poll", object_repr="Bình xét", changes={"kind": (None, "E_BALLOT")}, at=coarse)
-    stored = AuditLog.objects.get(pk=row.pk)
-    assert stored.at == coarse and stored.hash == row.hash and stored.changes == {"kind": [None, "E_BALLOT"]}
     assert verify()[0] == 0
+    stored = AuditLog.objects.get(pk=row.pk)
+    assert stored.at == coarse and stored.hash and stored.changes == {"kind": [None, "E_BALLOT"]}
+    raw("UPDATE audit_auditlog SET at = %s WHERE id = %s", [connection.ops.adapt_datetimefield_value(coarse + dt.timedelta(minutes=7)), row.pk])
+    assert verify()[0] == 1
 
 
 @pytest.mark.sqlite
@@ -140,10 +155,10 @@ def test_rows_written_in_bulk_are_chained_in_order(world):
                      object_repr=f"Người {i}", changes={"full_name": [None, f"Người {i}"], "amount": [None, 1.0]}) for i in range(7)]
     with transaction.atomic():
         AuditLog.objects.bulk_create(rows, batch_size=3)
-    stored = list(AuditLog.objects.filter(action="org.person.create", object_repr__startswith="Người ").order_by("id"))
+    assert verify()[0] == 0
+    stored = list(AuditLog.objects.filter(action="org.person.create", object_repr__startswith="Người ").order_by("seq"))
     assert [r.object_repr for r in stored] == [f"Người {i}" for i in range(7)]
     assert all(b.prev_hash == a.hash for a, b in zip(stored, stored[1:]))
-    assert verify()[0] == 0
 
 
 @pytest.mark.sqlite
@@ -173,6 +188,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(world):
         thread.join()
     assert errors == []
     assert AuditLog.objects.filter(object_repr__startswith="Luồng ").count() == 60
+    assert not AuditLog.objects.filter(hash="").exists()  # each committed row was sealed (PostgreSQL: just after commit)
     code, text = verify()
     assert code == 0, text
 
@@ -180,9 +196,10 @@ def test_concurrent_writers_keep_one_unbroken_chain(world):
 @pytest.mark.sqlite
 def test_deleting_the_newest_rows_is_found_through_the_chain_head(world):
     rename(world, "Ban Tuyên giáo và Dân vận Tỉnh ủy")
-    newest = AuditLog.objects.order_by("-id").first()
+    sealed()
+    newest = AuditLog.objects.order_by("-seq").first()
     raw("DELETE FROM audit_auditlog WHERE id = %s", [newest.pk])
     code, text = verify()
     assert code == 1 and "một hay nhiều dòng mới nhất đã bị xóa" in text
-    previous = AuditLog.objects.order_by("-id").first()
+    previous = AuditLog.objects.order_by("-seq").first()
     assert f"sau dòng số {previous.pk}" in text

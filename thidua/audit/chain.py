@@ -1,16 +1,21 @@
 """The audit log's hash chain: each row stores SHA-256(previous row's hash + its own content).
 
 Editing a stored row changes its content hash; deleting a row leaves the next row pointing at a
-hash that is no longer its predecessor's; deleting the newest rows leaves the chain head (one row
-of audit_chainhead holding the newest hash) pointing at a row that is gone. `manage.py
-verify_audit` checks all three.
+hash that is no longer its predecessor's; deleting the newest rows leaves the chain head (the one
+row of audit_chainhead: last position and hash) naming a row that is gone. `manage.py
+verify_audit` checks all three, walking the rows by their position in the chain (`seq`).
 
-Appends are ordered the way they commit. The head row is the lock: on PostgreSQL one statement
-updates the head (waiting for any other writer's transaction to end, then reading its new hash)
-and inserts the row with the hashes it returns, so the lock is held only from that statement to
-commit; the row's id is allocated under it, so id order is chain order. On SQLite every write
-transaction is IMMEDIATE (one writer at a time): read the head, insert, move the head. The hash
-covers the stored values, including the stored timestamp, whatever precision the writer gave it.
+Rows join the chain in the order they are sealed, under the head row's lock:
+- SQLite: before the insert, in the writer's own transaction (IMMEDIATE: one writer at a time
+  anyway, so sealing adds no waiting).
+- PostgreSQL: a row is inserted unsealed and sealed right after its transaction commits, in a
+  short transaction of its own that seals every committed row still unsealed. Sealing inside the
+  writer's transaction would hold the head's lock through the writer's commit and its WAL flush
+  (about 3 ms here), serialising every e-ballot behind it. The append-only trigger lets an
+  unsealed row be sealed once, nothing else. A row whose sealing was interrupted (a crash between
+  commit and sealing) is sealed by the next one, or by verify_audit.
+The hash covers the stored values, including the stored timestamp, whatever precision the writer
+gave it.
 """
 
 from __future__ import annotations
@@ -73,75 +78,92 @@ def _prepare(row) -> bytes:
     return canonical({name: getattr(row, name) for name in HASHED_FIELDS})
 
 
-def _ensure_head(cursor) -> None:
-    """Create the head row when missing (new database, emptied table): it points at the newest row."""
-    cursor.execute(
-        f"INSERT INTO {HEAD_TABLE} (id, prev_hash, hash) SELECT 1, '', COALESCE((SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1), %s) "
-        "WHERE NOT EXISTS (SELECT 1 FROM " + HEAD_TABLE + " WHERE id = 1)",
-        [GENESIS],
-    )
-
-
-def _lock_head(cursor) -> str:
-    """The newest hash, with the head locked until the caller's transaction ends."""
+def _lock_head(cursor) -> tuple[int, str]:
+    """(position, hash) of the chain's newest row, with the head locked until the transaction ends;
+    the head row is created when missing (new database, emptied table) from the newest sealed row."""
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     for _ in range(2):
-        cursor.execute(f"SELECT hash FROM {HEAD_TABLE} WHERE id = 1{lock}")
+        cursor.execute(f"SELECT seq, hash FROM {HEAD_TABLE} WHERE id = 1{lock}")
         row = cursor.fetchone()
         if row:
-            return row[0]
-        _ensure_head(cursor)
+            return int(row[0]), row[1]
+        cursor.execute(
+            f"INSERT INTO {HEAD_TABLE} (id, seq, hash) SELECT 1, COALESCE(MAX(seq), 0), "
+            f"COALESCE((SELECT hash FROM {TABLE} WHERE seq = (SELECT MAX(seq) FROM {TABLE})), %s) FROM {TABLE} "
+            "ON CONFLICT (id) DO NOTHING",
+            [GENESIS],
+        )
     raise RuntimeError("audit chain head missing")
 
 
+def seals_before_insert() -> bool:
+    return connection.vendor != "postgresql"
+
+
 def seal(rows: list) -> None:
-    """Fill `at` (when unset), `prev_hash` and `hash` of unsaved rows in the order given, and move
-    the head past them. Call inside the transaction that inserts them, right before the insert."""
+    """SQLite: give unsaved rows their place and hashes in the order given and move the head past
+    them. Call inside the transaction that inserts them, right before the insert."""
     if not rows:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("audit rows are sealed inside the transaction that inserts them")
     with connection.cursor() as cursor:
-        prev = _lock_head(cursor)
+        seq, prev = _lock_head(cursor)
         for row in rows:
             content = _prepare(row)
-            row.prev_hash = prev
+            seq += 1
+            row.seq, row.prev_hash = seq, prev
             row.hash = hashlib.sha256(prev.encode("ascii") + b"\n" + content).hexdigest()
             prev = row.hash
-        cursor.execute(f"UPDATE {HEAD_TABLE} SET prev_hash = %s, hash = %s WHERE id = 1", [rows[-1].prev_hash, prev])
+        cursor.execute(f"UPDATE {HEAD_TABLE} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
 
 
-def sealed_insert(insert, rows: list):
-    """Run `insert()` (which writes `rows`) with the rows sealed, in one transaction."""
+def insert(do_insert, rows: list):
+    """Insert `rows` (by `do_insert()`): sealed first on SQLite; on PostgreSQL unsealed, with the
+    sealing queued for right after the commit."""
+    for row in rows:
+        if row.at is None:
+            row.at = timezone.now()
+        row.changes = normalised_changes(row.changes)
+    if seals_before_insert():
+        with transaction.atomic():
+            seal(rows)
+            return do_insert()
+    result = do_insert()
+    transaction.on_commit(seal_pending, robust=True)
+    return result
+
+
+def seal_pending() -> int:
+    """PostgreSQL: seal every committed row not yet in the chain, in id order, in a transaction of
+    its own; returns how many. Rows committed by others while this waits for the head are sealed
+    here or by the next call."""
+    from thidua.audit.models import AuditLog
+
+    sealed = 0
     with transaction.atomic():
-        seal(rows)
-        return insert()
-
-
-def insert_one_postgresql(row) -> None:
-    """Seal and insert one row in a single statement (the head's lock is then held only from here
-    to commit). Sets the row's id and hashes."""
-    model = type(row)
-    fields = [f for f in model._meta.local_concrete_fields if f.attname not in ("id", "prev_hash", "hash")]
-    content = _prepare(row)
-    values = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
-    sql = (
-        f"WITH link AS (UPDATE {HEAD_TABLE} SET prev_hash = hash, "
-        f"hash = encode(sha256(convert_to(hash, 'UTF8') || '\\x0a'::bytea || %s::bytea), 'hex') WHERE id = 1 RETURNING prev_hash, hash) "
-        f"INSERT INTO {TABLE} ({columns}, prev_hash, hash) SELECT {casts}, link.prev_hash, link.hash FROM link RETURNING id, prev_hash, hash"
-    )
-    with connection.cursor() as cursor:
-        for _ in range(2):
-            cursor.execute(sql, [content, *values])
-            returned = cursor.fetchone()
-            if returned:
-                row.pk, row.prev_hash, row.hash = returned
-                row._state.adding, row._state.db = False, connection.alias
-                return
-            _ensure_head(cursor)
-    raise RuntimeError("audit chain head missing")
+        with connection.cursor() as cursor:
+            seq, prev = _lock_head(cursor)
+            # A statement after the lock: READ COMMITTED shows every row committed before it.
+            pending = AuditLog.objects.filter(seq__isnull=True, hash="").order_by("id").values("id", *HASHED_FIELDS)
+            updates = []
+            for row in pending.iterator(chunk_size=2_000):
+                seq += 1
+                digest = link_hash(prev, row)
+                updates.append((row["id"], seq, prev, digest))
+                prev = digest
+            for start in range(0, len(updates), 1_000):
+                batch = updates[start:start + 1_000]
+                values = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(batch))
+                cursor.execute(
+                    f"UPDATE {TABLE} AS a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
+                    f"FROM (VALUES {values}) AS v(id, seq, prev_hash, hash) WHERE a.id = v.id AND a.hash = ''",
+                    [x for update in batch for x in update],
+                )
+                sealed += cursor.rowcount
+            if updates:
+                cursor.execute(f"UPDATE {HEAD_TABLE} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
+    return sealed
 
 
 @dataclass(frozen=True)
@@ -163,7 +185,7 @@ class Verification:
 
 
 def verify(rows: Iterable[Mapping[str, Any]], head: str | None = None) -> Verification:
-    """Walk `rows` (dicts with id, prev_hash, hash and the hashed fields, in id order) and stop at
+    """Walk `rows` (dicts with id, prev_hash, hash and the hashed fields, in chain order) and stop at
     the first broken link. `head` is the chain head's hash, read before the rows: some row must
     carry it, or the newest rows were deleted."""
     expected_prev, checked, last_id = GENESIS, 0, None

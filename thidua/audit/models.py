@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from thidua.audit import chain
@@ -12,7 +12,7 @@ from thidua.audit import chain
 class AuditLogQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        return chain.sealed_insert(lambda: super(AuditLogQuerySet, self).bulk_create(objs, *args, **kwargs), objs)
+        return chain.insert(lambda: super(AuditLogQuerySet, self).bulk_create(objs, *args, **kwargs), objs)
 
     def update(self, **kwargs):  # noqa: ARG002
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
@@ -39,7 +39,9 @@ class AuditLog(models.Model):
     note = models.TextField("Ghi chú", blank=True)
     # Folded object, actor and note for the log page's accent-insensitive text search.
     search_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
-    # Tamper evidence (thidua/audit/chain.py): hash = SHA-256(prev_hash + this row's content).
+    # Tamper evidence (thidua/audit/chain.py): the row's place in the chain and
+    # hash = SHA-256(prev_hash + this row's content); empty until sealed (PostgreSQL: just after commit).
+    seq = models.BigIntegerField(null=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False, default="")
     hash = models.CharField(max_length=64, editable=False, default="")
 
@@ -54,20 +56,17 @@ class AuditLog(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
-        if connection.vendor == "postgresql" and not kwargs.get("using"):
-            chain.insert_one_postgresql(self)
-        else:
-            chain.sealed_insert(lambda: super(AuditLog, self).save(*args, **kwargs), [self])
+        chain.insert(lambda: super(AuditLog, self).save(*args, **kwargs), [self])
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")
 
 
 class ChainHead(models.Model):
-    """One row (id 1): the newest audit row's hash. Appends lock it, so they chain in commit order."""
+    """One row (id 1): the chain's newest position and hash. Sealing locks it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True)
-    prev_hash = models.CharField(max_length=64, default="")
+    seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
     class Meta:
