@@ -34,7 +34,7 @@ def sealed() -> None:
     """On PostgreSQL rows are sealed right after their transaction commits; a test's transaction
     never commits, so seal here what a committed one would have sealed."""
     if not chain.seals_before_insert():
-        chain.seal_pending()
+        chain.seal_pending(wait=True)
 
 
 def raw(sql: str, params=()) -> None:

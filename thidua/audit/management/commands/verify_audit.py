@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not chain.seals_before_insert():
-            chain.seal_pending()
+            chain.seal_pending(wait=True)
         # The head first: rows sealed after it are newer and fine; the head's own row must be there.
         head = ChainHead.objects.filter(pk=1).values_list("hash", flat=True).first()
         result = chain.verify(chain_rows(), head)
