@@ -131,7 +131,7 @@ def insert(do_insert, rows: list):
             row.at = timezone.now()
         row.changes = normalised_changes(row.changes)
     if seals_before_insert():
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # no savepoint inside the writer's transaction
             seal(rows)
             return do_insert()
     result = do_insert()
