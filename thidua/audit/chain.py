@@ -135,7 +135,9 @@ def insert(do_insert, rows: list):
             seal(rows)
             return do_insert()
     result = do_insert()
-    transaction.on_commit(seal_pending, robust=True)
+    # One sealing per transaction, however many rows it writes.
+    if not any(func is seal_pending for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(seal_pending, robust=True)
     return result
 
 

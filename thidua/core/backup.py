@@ -224,7 +224,7 @@ def _migrations() -> dict[str, str]:
 def _audit_head(dbapi) -> dict[str, Any]:
     cursor = dbapi.cursor()
     try:
-        cursor.execute("SELECT COUNT(*), (SELECT hash FROM audit_auditlog ORDER BY id DESC LIMIT 1) FROM audit_auditlog")
+        cursor.execute("SELECT COUNT(*), (SELECT hash FROM audit_auditlog WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1) FROM audit_auditlog")
         count, last = cursor.fetchone()
     finally:
         cursor.close()
