@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
-# Every stored column except the id and the chain's own two; changing this list is a new chain
+# Every stored column except the id and the chain's own (seq, prev_hash, hash); changing this list is a new chain
 # format (the migration that chains old rows imports it).
 HASHED_FIELDS = (
     "province_id", "at", "actor_id", "actor_name", "action", "object_type", "object_uid", "object_repr", "changes", "note",
