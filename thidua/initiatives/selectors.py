@@ -43,10 +43,10 @@ def candidate_ids(province_ids, shingle_set, exclude_pk=None) -> list[int]:
 
 
 def closest(pool, shingle_set, candidate_pks, limit: int, *, content: str = "", with_passages: bool = True) -> list[Match]:
-    """Exact scores of the candidates in `pool` (a queryset), best first."""
-    rows = pool.filter(pk__in=candidate_pks).only("pk", "uid", "title", "year", "content", "shingles", "province_id")
-    objects = {o.pk: o for o in rows}
-    ranked = similarity.rank(shingle_set, ((pk, frozenset(o.shingles)) for pk, o in objects.items()), limit)
+    """Exact scores of the candidates in `pool` (a queryset), best first; texts loaded for the best only."""
+    fingerprints = pool.filter(pk__in=candidate_pks).values_list("pk", "shingles")
+    ranked = similarity.rank(shingle_set, ((pk, frozenset(fp)) for pk, fp in fingerprints), limit)
+    objects = Initiative.objects.only("pk", "uid", "title", "year", "content", "province_id").in_bulk([pk for pk, _ in ranked])
     return [
         Match(objects[pk], round(value, 4), similarity.is_likely_copy(value),
               similarity.passages(content, objects[pk].content) if with_passages else [])
