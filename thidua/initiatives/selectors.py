@@ -82,3 +82,19 @@ def province_closest(item: Initiative) -> Match | None:
     pks = candidate_ids(provinces, shingle_set, item.pk)
     best = closest(Initiative.objects.all(), shingle_set, pks, 1, with_passages=False)
     return best[0] if best else None
+
+
+def initiative_list(user, *, q: str = "", year: int | None = None, sector: str = "", flagged: bool = False):
+    """The registry list (page and export): accent-insensitive search on title and field."""
+    from thidua.rules.text import fold
+
+    qs = scoped(user, Initiative).select_related("unit").prefetch_related("owners__person")
+    for word in fold(q).split():
+        qs = qs.filter(search_key__contains=word)
+    if year:
+        qs = qs.filter(year=year)
+    if sector:
+        qs = qs.filter(search_key__contains=fold(sector))
+    if flagged:
+        qs = qs.filter(likely_copy=True)
+    return qs.order_by("-year", "title", "pk")

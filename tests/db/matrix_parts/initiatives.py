@@ -1,4 +1,4 @@
-"""Access-matrix entries of thidua/initiatives (sổ sáng kiến): every do_* action."""
+"""Access-matrix entries of thidua/initiatives (sổ sáng kiến): routes with parameters and every do_* action."""
 
 from __future__ import annotations
 
@@ -27,7 +27,12 @@ def _initiative(world):
 
 
 def register(matrix):
-    A = matrix.ActionEntry
+    A, S = matrix.ActionEntry, matrix.Sample
+    seen = matrix.UNIT_SEEN_BY
+    matrix.SAMPLES.update({
+        "initiatives:detail": S(lambda w: {"uid": _initiative(w).uid}, seen),
+        "initiatives:recognise": S(lambda w: {"uid": _initiative(w).uid}, seen),
+    })
     name = "thidua.initiatives.actions."
     matrix.ACTIONS.update({
         name + "do_register_initiative": A(
