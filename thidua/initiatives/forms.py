@@ -34,6 +34,7 @@ class InitiativeForm(VietnameseFormMixin, forms.Form):
                                                            initial=100 if i == 1 else None)
             if i == 1:
                 self.fields["owner_1"].error_messages["required"] = "Hãy chọn ít nhất một tác giả."
+        self.fields["confirm_copy"] = self.fields.pop("confirm_copy")  # last, just above the buttons
 
     def owners(self) -> list[tuple[str, int]]:
         rows = []
