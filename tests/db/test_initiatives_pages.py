@@ -117,3 +117,50 @@ def test_encrypted_and_oversized_files_are_refused():
     blank.write(buffer)
     with pytest.raises(ActionError, match="không có nội dung chữ"):
         files.extract_text("anh-chup.pdf", buffer.getvalue())
+
+
+def _workbook(rows):
+    from openpyxl import load_workbook
+
+    from thidua.initiatives.importer import SHEET, build_template
+
+    workbook = load_workbook(io.BytesIO(build_template()))
+    for row in rows:
+        workbook[SHEET].append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "sang-kien.xlsx"
+    return buffer
+
+
+@pytest.mark.sqlite
+def test_excel_import_is_all_or_nothing_with_row_errors(world, author, client_for):
+    from thidua.audit.models import AuditLog
+
+    other = org_actions.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": "Bế Văn Tùng", "gender": "NAM"})
+    stored = _register(world, author)
+    unit = "Ban Tuyên giáo Tỉnh ủy"
+    client = client_for(world.unit_officer)
+    bad = _workbook([
+        ["Bản đồ số rừng trồng", 2025, unit, "Nông nghiệp", "Mỗi lô rừng có mã. Cập nhật diện tích hằng năm.", "Hà Thị Thu 60; Bế Văn Tùng 30"],
+        ["Sổ tay tuyên truyền", 2025, unit, "", "", "Hà Thị Thu 100"],
+        ["Phần mềm họp", 2025, "Sở không có thật", "", "Họp không giấy tờ trên máy tính bảng.", "Hà Thị Thu 100"],
+        ["Ứng dụng nhắc việc", 2025, unit, "", "Nhắc hạn công việc qua tin nhắn.", "Người Lạ 100"],
+    ])
+    response = client.post("/sang-kien/nhap/", {"file": bad})
+    assert response.status_code == 422
+    body = response.content.decode()
+    for words in ["Dòng 2, cột Tác giả", "phải bằng 100 %", "Dòng 3, cột Nội dung", "Sở không có thật", "Người Lạ"]:
+        assert words in body, words
+    assert Initiative.objects.count() == 1
+    good = _workbook([
+        ["Bản đồ số rừng trồng", 2025, unit, "Nông nghiệp", "Mỗi lô rừng có mã. Cập nhật diện tích hằng năm.", "Hà Thị Thu 60; Bế Văn Tùng 40"],
+        ["Đất đai số hóa toàn xã", 2025, unit, "", TEXT, "Bế Văn Tùng 100"],
+    ])
+    response = client.post("/sang-kien/nhap/", {"file": good})
+    assert response.status_code == 302
+    imported = Initiative.objects.exclude(pk=stored.pk).order_by("pk")
+    assert [(o.person_id, o.share) for o in imported[0].owners.all()] == [(author.pk, 60), (other.pk, 40)]
+    assert imported[1].likely_copy and imported[1].copy_of_id == stored.pk
+    assert AuditLog.objects.filter(action="initiatives.import").count() == 1

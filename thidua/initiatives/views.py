@@ -119,3 +119,44 @@ def recognise(request, uid):
         "can_recognise": True}, status=422 if request.method == "POST" else 200)
 
 
+
+
+@access("history.edit")
+def import_page(request):
+    from django.conf import settings
+
+    from thidua.history.importer import HistoryImportForm
+    from thidua.initiatives import importer
+
+    form = HistoryImportForm(request.POST or None, request.FILES or None)
+    form.fields["dry_run"].label = "Chỉ kiểm tra tệp, chưa ghi vào sổ sáng kiến"
+    context = {"form": form, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "max_rows": importer.MAX_ROWS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importer.import_initiatives(actor=request.user, fileobj=upload, size=upload.size,
+                                                 file_name=upload.name, dry_run=form.cleaned_data["dry_run"])
+        except importer.ImportRejected as rejected:
+            context.update(error=rejected.message, issues=rejected.issues)
+            return render(request, "initiatives/import.html", context, status=422)
+        except ActionError as error:
+            context.update(error=error.message, issues=[])
+            return render(request, "initiatives/import.html", context, status=422)
+        if result.dry_run:
+            context.update(preview=result)
+            return render(request, "initiatives/import.html", context)
+        messages.success(request, result.message())
+        return redirect("initiatives:list")
+    return render(request, "initiatives/import.html", context, status=422 if request.method == "POST" else 200)
+
+
+@access("history.edit")
+def import_template(request):
+    from django.http import HttpResponse
+
+    from thidua.initiatives import importer
+
+    response = HttpResponse(importer.build_template(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-sang-kien.xlsx"'
+    return response
