@@ -139,3 +139,19 @@ def test_history_records_join_the_registry_and_keep_the_one_use_rule(world):
     work = history_actions.do_use_initiative(None, work, first, expected_version=work.version)
     with pytest.raises(ActionError, match="chỉ được dùng"):
         history_actions.do_use_initiative(None, work, second, expected_version=work.version)
+
+
+def test_edit_through_the_api_is_compare_and_set_and_rechecks_copies(world, corpus):
+    author = _person(world.tuyen_giao, "Lường Văn Khánh")
+    first = _store(world.tuyen_giao, corpus.stored[0])
+    second = _store(world.tuyen_giao, corpus.stored[1])
+    assert not second.likely_copy
+    client = _bearer(world.an_officer)
+    body = {"title": corpus.stored[0].title, "content": corpus.stored[0].content, "year": 2025, "unit": str(world.tuyen_giao.uid),
+            "owners": [{"person": str(author.uid), "share": 100}], "version": second.version}
+    response = client.put(f"/api/v1/initiatives/{second.uid}", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["likely_copy"] is True and response.json()["copy_of"] == str(first.uid)
+    assert client.put(f"/api/v1/initiatives/{second.uid}", body, content_type="application/json").status_code == 409
+    row = AuditLog.objects.filter(action="initiatives.edit").get()
+    assert "owners" in row.changes and "content" in row.changes

@@ -178,3 +178,17 @@ def recognise_initiative(request, uid: UUID, payload: RecogniseIn):
                                            decision_number=payload.decision_number, decided_on=payload.decided_on,
                                            reason=payload.reason, expected_version=payload.version)
     return _out(item)
+
+
+class InitiativeUpdateIn(InitiativeIn):
+    version: int = Field(..., description="Phiên bản đã đọc (compare-and-set)")
+
+
+@router.put("/initiatives/{uid}", response={200: InitiativeOut, **WRITE_ERRORS},
+            summary="Sửa sáng kiến (kiểm tra lại trùng lặp sau khi lưu)")
+@requires("history.edit")
+def update_initiative(request, uid: UUID, payload: InitiativeUpdateIn):
+    user = _user(request)
+    item = get_scoped_or_404(user, Initiative.objects.select_related("unit", "copy_of"), "history.edit", uid=uid)
+    item = actions.do_edit_initiative(user, item, _data(user, payload), expected_version=payload.version)
+    return _out(item)
