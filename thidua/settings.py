@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "thidua.voting",
     "thidua.awards",
     "thidua.history",
+    "thidua.initiatives",
     "thidua.proposals",
     "thidua.counting",
     "thidua.api",

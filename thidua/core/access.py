@@ -59,6 +59,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "rules.override": PROVINCE_MANAGERS,
     "catalogue.edit": PROVINCE_MANAGERS,
     "history.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER},
+    # Công nhận sáng kiến: the unit's head at cơ sở level, the province above it.
+    "initiative.recognise": PROVINCE_MANAGERS | {Role.UNIT_LEADER},
     "proposal.edit": PROVINCE_MANAGERS | {Role.UNIT_OFFICER, Role.UNIT_LEADER, Role.BLOCK_HEAD},
     # A unit leader reviews and decides only its own unit's dossiers within its authority (checked in the action).
     "proposal.review": PROVINCE_MANAGERS | {Role.APPRAISAL_BOARD, Role.UNIT_LEADER},
@@ -97,6 +99,7 @@ ACTION_LABELS = {
     "rules.override": "Điều chỉnh tiêu chuẩn áp dụng riêng của tỉnh",
     "catalogue.edit": "Quản lý danh mục danh hiệu, hình thức khen thưởng",
     "history.edit": "Cập nhật hồ sơ thành tích",
+    "initiative.recognise": "Công nhận sáng kiến",
     "proposal.edit": "Lập, gửi hồ sơ đề nghị khen thưởng",
     "proposal.review": "Tiếp nhận, thẩm định hồ sơ đề nghị",
     "decision.issue": "Ban hành, ghi nhận quyết định khen thưởng",

@@ -390,14 +390,22 @@ def _update_person_record(actor, item, data: dict[str, Any], fields, check, acti
 
 @transaction.atomic
 def do_record_initiative(actor, person: Person, data: dict[str, Any]) -> Initiative:
-    return _create_person_record(actor, Initiative, person, data, INITIATIVE_FIELDS, _check_initiative, "history.initiative.create")
+    from thidua.initiatives.indexing import attach_history_record
+
+    item = _create_person_record(actor, Initiative, person, data, INITIATIVE_FIELDS, _check_initiative, "history.initiative.create")
+    attach_history_record(item)  # the same row is the registry's: unit, sole owner, copy-detection index
+    return item
 
 
 @transaction.atomic
 def do_update_initiative(actor, item: Initiative, data: dict[str, Any], *, expected_version: int) -> Initiative:
-    return _update_person_record(
+    from thidua.initiatives.indexing import reindex
+
+    item = _update_person_record(
         actor, item, data, INITIATIVE_FIELDS, _check_initiative, "history.initiative.update", expected_version
     )
+    reindex(item)
+    return item
 
 
 @transaction.atomic

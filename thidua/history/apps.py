@@ -14,7 +14,7 @@ class HistoryConfig(AppConfig):
         # current unit: the history follows the person across transfers).
         for model in (m.TaskRating, m.AwardRecord):
             register_scope(model, province="province", unit="person__unit")
-        register_scope(m.Initiative, province="province", unit="person__unit")
+        register_scope(m.Initiative, province="province", unit="unit")
         register_scope(m.DisciplinePeriod, province="province", unit="person__unit")
         register_scope(m.PendingInvestigation, province="province", unit="person__unit")
         register_scope(m.HistoryPolicy, province="province", unit=None)

@@ -177,11 +177,38 @@ class Initiative(TenantModel):
     used_for_award = models.ForeignKey(
         AwardRecord, verbose_name="Đã dùng để xét", null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
     )
+    # The registry (sổ sáng kiến, thidua/initiatives): the same row, with its text, unit and owners
+    # (initiatives.InitiativeOwner; `person` is the first author, the one the history hangs on).
+    unit = models.ForeignKey("org.Unit", verbose_name="Đơn vị", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    content = models.TextField("Nội dung", blank=True)
+    sector = models.CharField("Lĩnh vực", max_length=200, blank=True)
+    benefits = models.TextField("Hiệu quả, lợi ích", blank=True)
+    applied_at = models.TextField("Nơi đã áp dụng", blank=True)
+    decision_number = models.CharField("Số quyết định công nhận", max_length=80, blank=True)
+    search_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    # Copy detection (thidua.rules.similarity): the text's shingle hashes, and the closest stored
+    # initiative at the last save; recognising a likely copy needs a written reason.
+    shingles = models.JSONField(default=list, editable=False)
+    copy_of = models.ForeignKey("self", verbose_name="Gần giống với", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    copy_score = models.FloatField("Mức giống", null=True, blank=True)
+    likely_copy = models.BooleanField("Nghi trùng lặp", default=False)
+    copy_reason = models.TextField("Lý do công nhận dù nghi trùng lặp", blank=True)
+
+    derived_fields = ("search_key",)
 
     class Meta:
         verbose_name = "Sáng kiến, đề tài"
         verbose_name_plural = "Sáng kiến, đề tài"
         # One initiative, one use (CV 5007/BNV-TĐKT Mục III.5(c)): one award per initiative.
+
+    def refresh_derived(self) -> None:
+        from thidua.core.models import search_key_of
+
+        self.search_key = search_key_of(self.title, self.sector)[:600]
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.title

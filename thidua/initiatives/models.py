@@ -1,0 +1,39 @@
+"""Sổ sáng kiến: the owners of an initiative and the copy-detection postings.
+
+The initiative itself is history.Initiative (one model: the registry and the person's history
+read the same row). Owners carry their contribution share in whole percent, summing to 100.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class InitiativeOwner(models.Model):
+    initiative = models.ForeignKey("history.Initiative", on_delete=models.CASCADE, related_name="owners")
+    person = models.ForeignKey("org.Person", verbose_name="Tác giả", on_delete=models.PROTECT, related_name="+")
+    share = models.PositiveSmallIntegerField("Tỷ lệ đóng góp (%)")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Tác giả sáng kiến"
+        verbose_name_plural = "Tác giả sáng kiến"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "person"], name="initiatives_owner_once"),
+            models.CheckConstraint(condition=models.Q(share__gte=1, share__lte=100), name="initiatives_owner_share_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.share} %)"
+
+
+class InitiativePosting(models.Model):
+    """One sampled shingle of an initiative's text (thidua.rules.similarity.postings)."""
+
+    province = models.ForeignKey("org.Province", on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey("history.Initiative", on_delete=models.CASCADE, related_name="+")
+    h = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["province", "h"], name="initiatives_posting_lookup")]
