@@ -146,7 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # so a read-then-write transaction never fails on lock upgrade.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; "
+            # Deleted rows are overwritten with zeros on every connection, so no freed page or
+            # cell keeps an old ballot (docs/ballot-secrecy.md).
+            "PRAGMA secure_delete=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

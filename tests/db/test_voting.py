@@ -443,11 +443,11 @@ def test_pages_voter_reviews_confirms_and_sees_only_that_they_voted(world, clien
     voter = Client()
     voter.force_login(users[0])
     url = reverse("voting:ballot", args=[poll.uid])
-    form = {f"c{pk}": "NO" for pk in cid.values()} | {f"c{cid['Nguyễn Văn An']}": "YES"}
+    form = {f"c{pk}": "N" for pk in cid.values()} | {f"c{cid['Nguyễn Văn An']}": "Y"}
     review = voter.post(url, {"step": "review", **form}).content.decode()
     assert "Xác nhận gửi phiếu" in review and not Participation.objects.exists()
-    over = voter.post(url, {"step": "review", **{f"c{pk}": "YES" for pk in cid.values()}}).content.decode()
-    assert "nhiều hơn chỉ tiêu 1" in over
+    over = voter.post(url, {"step": "review", **{f"c{pk}": "Y" for pk in cid.values()}}).content.decode()
+    assert "quá chỉ tiêu 1" in over and "Xác nhận gửi phiếu" not in over
     done = voter.post(url, {"step": "confirm", **form}, follow=True).content.decode()
     assert "Bạn đã bỏ phiếu" in done
     assert Participation.objects.filter(poll=poll).count() == Ballot.objects.filter(poll=poll).count() == 1
@@ -528,8 +528,8 @@ def test_pages_written_opinion_show_of_hands_counts_and_chairmans_choice(world, 
     open_poll(world, poll)
     cid = ids(poll)
     absent = poll.voters.get(council_member=members[3])
-    response = officer.post(reverse("voting:written_opinion", args=[poll.uid]), {"voter": absent.pk, "choice": "", f"c{cid['Ứng viên A']}": "YES",
-                                                                                f"c{cid['Ứng viên B']}": "NO"}, follow=True)
+    response = officer.post(reverse("voting:written_opinion", args=[poll.uid]), {"voter": absent.pk, "choice": "", f"c{cid['Ứng viên A']}": "Y",
+                                                                                f"c{cid['Ứng viên B']}": "N"}, follow=True)
     assert "Đã ghi ý kiến bằng văn bản của Thành viên 0004" in response.content.decode()
     assert Ballot.objects.get(poll=poll).is_written_opinion
     actions.do_cast_ballot(actor=users[0], poll=poll, approved=[cid["Ứng viên B"]])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from thidua.audit.models import AuditLog
 from thidua.core.crashpoints import crashpoint
@@ -60,7 +61,11 @@ def record(
     object_type: str = "",
     object_repr: str = "",
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditLog:
+    """Append one audit row. `at` replaces the current instant as the row's time; only the
+    voting actions pass it, so a vote's row carries the poll's opening time instead of the moment
+    the voter voted (ballot secrecy, docs/ballot-secrecy.md)."""
     if province is None and obj is not None:
         province = getattr(obj, "province", None)
     if obj is not None:
@@ -70,6 +75,7 @@ def record(
     actor_name = (actor_obj.get_username() if actor_obj else "hệ thống")[:150]
     row = AuditLog.objects.create(
         province=province,
+        at=at or timezone.now(),
         actor=actor_obj,
         actor_name=actor_name,
         action=action,

@@ -20,13 +20,16 @@ the database and the logs after the poll may link the two. The design:
    (PostgreSQL xmin), which the participation rows share. `do_close_poll` therefore reads every
    ballot, deletes them, and inserts copies with NEW random ids in a cryptographically shuffled
    order in ONE transaction (`secrets.SystemRandom`): afterwards all ballots share one xmin, and
-   rowid/ctid order is a random permutation unrelated to the casting order. On SQLite the delete
-   runs with `PRAGMA secure_delete` so the old cells are zeroed. The stored tally input lists the
-   ballots sorted, not in any stored order.
-5. Residual risks (operations, not code): PostgreSQL keeps the dead tuples until VACUUM and
-   the WAL/archive keeps the inserts, SQLite's WAL file keeps pages until a checkpoint; a person
-   watching the database live while the poll is open can of course correlate. The deployment
-   notes ask for VACUUM after a poll closes and for WAL/backups to be treated as secret.
+   rowid/ctid order is a random permutation unrelated to the casting order. On SQLite a ballot
+   gets a random rowid when cast (the table is never in casting order) and every connection runs
+   with `PRAGMA secure_delete` so deleted cells and pages are zeroed. The stored tally input
+   lists the ballots sorted, not in any stored order.
+5. The engines' own copies go after the commit (thidua/voting/traces.py): SQLite's WAL is
+   checkpointed and truncated, PostgreSQL's ballot table is rewritten (VACUUM FULL). What stays
+   (PostgreSQL WAL archives, backups taken while a poll was open, a person watching the database
+   live) is in docs/ballot-secrecy.md.
+6. No per-voter time: a participation has no time stamp, and a vote's audit row carries the
+   poll's opening time (`vote_audit_time`), not the instant of the vote.
 
 Written opinions of absent members are entered by the secretary as separate ballots marked
 `is_written_opinion` (the secretary holds the signed paper anyway).
@@ -54,6 +57,7 @@ from thidua.accounts.models import Grant, Role, ScopeKind
 from thidua.audit.log import diff, record, snapshot
 from thidua.core.access import HEAD_UNIT_ROLES, PERMISSIONS, GrantScope, Scope, ensure, scope_of
 from thidua.core.cas import save_with_version
+from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError
 from thidua.core.models import normalise_text_fields
 from thidua.rules import voting as voting_rules
@@ -77,6 +81,7 @@ from thidua.voting.models import (
     Subject,
     Voter,
 )
+from thidua.voting.traces import scrub_after_close
 
 COUNCIL_FIELDS = ["name", "level", "unit", "bloc", "founding_decision", "founding_date", "active_from", "active_to", "note"]
 MEMBER_FIELDS = ["person", "full_name", "position", "role", "user", "term_from", "term_to"]
@@ -113,8 +118,11 @@ def _scope_kwargs(poll_or_council) -> dict:
 
 def _locked_poll(poll: Poll) -> Poll:
     """Re-read the poll inside the transaction (row lock on PostgreSQL; SQLite's IMMEDIATE
-    transaction already holds the write lock)."""
-    return Poll.objects.select_for_update().get(pk=poll.pk)
+    transaction already holds the write lock). FOR NO KEY UPDATE: it still waits for votes in
+    flight (FOR SHARE) but not for foreign-key checks (FOR KEY SHARE), such as those of the ballot
+    table's rewrite after another poll's close (thidua/voting/traces.py), which would otherwise
+    deadlock with a close waiting for that table."""
+    return Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
 
 
 def _vn_pct(value) -> str:
@@ -543,8 +551,9 @@ def _normalise_choices(poll: Poll, approved, ids: list[str] | tuple[str, ...] | 
             raise ActionError("Chỉ được chọn một người, đơn vị; phiếu chưa được ghi nhận.", field="choices")
         return {approved[0]: YES} if approved else {}
     if poll.quota is not None and len(approved) > poll.quota:
+        # The message never counts the marks: its length would tell how many the voter approved.
         raise ActionError(
-            f"Bạn đồng ý {len(approved)} người, đơn vị, quá chỉ tiêu {poll.quota}; hãy bỏ bớt rồi gửi lại. Phiếu chưa được ghi nhận.",
+            f"Bạn đồng ý quá chỉ tiêu {poll.quota} người, đơn vị; hãy bỏ bớt rồi gửi lại. Phiếu chưa được ghi nhận.",
             field="choices",
         )
     return {cid: (YES if cid in approved else NO) for cid in ids}
@@ -553,24 +562,31 @@ def _normalise_choices(poll: Poll, approved, ids: list[str] | tuple[str, ...] | 
 _INSERT_SQL: dict[tuple[str, type], tuple[str, list]] = {}
 
 
-def _insert(obj: models.Model) -> models.Model:
+def _insert(obj: models.Model, *, random_rowid: bool = False) -> models.Model:
     """INSERT the new row `obj` as `obj.save()` would (field pre_save for the auto_now dates,
     get_db_prep_save for the values), with the statement built once per model and backend: the
     ORM spends more time compiling an insert than the database spends running it, and a vote
     makes two. Only for models without save() overrides or signal receivers (Participation,
-    Ballot)."""
+    Ballot). `random_rowid` (SQLite ballots): the row gets a random rowid instead of the next
+    one, so the table's b-tree keeps ballots in random order, not in casting order, even while
+    the poll is open."""
     meta = obj._meta
-    key = (connection.vendor, type(obj))
+    key = (connection.vendor, type(obj), random_rowid)
     if key not in _INSERT_SQL:
         fields = _insert_columns(type(obj))
         qn = connection.ops.quote_name
-        sql = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+        columns = (["rowid"] if random_rowid else []) + [qn(f.column) for f in fields]
+        sql = f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
         returning = meta.pk.db_returning and connection.features.can_return_columns_from_insert
         if returning:
             sql += f" RETURNING {qn(meta.pk.column)}"
         _INSERT_SQL[key] = (sql, fields)
     sql, fields = _INSERT_SQL[key]
     params = _prepared(obj, fields)
+    if random_rowid:
+        # 62 random bits: a collision among a province's ballots is out of reach (and would be
+        # refused by the database, not overwrite anything).
+        params = [secrets.randbits(62) + 1, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if meta.pk.db_returning:
@@ -639,8 +655,17 @@ def _write_vote(poll: Poll, voter: Voter, choices: dict, kind: str) -> Participa
         participation = _insert(Participation(province_id=poll.province_id, poll=poll, voter=voter, kind=kind))
     except IntegrityError as exc:
         raise ActionError(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.") from exc
-    _insert(Ballot(poll=poll, province_id=poll.province_id, choices=choices, is_written_opinion=(kind == ParticipationKind.WRITTEN_OPINION)))
+    _insert(
+        Ballot(poll=poll, province_id=poll.province_id, choices=choices, is_written_opinion=(kind == ParticipationKind.WRITTEN_OPINION)),
+        random_rowid=connection.vendor == "sqlite",
+    )
     return participation
+
+
+def vote_audit_time(poll: Poll) -> dt.datetime | None:
+    """The time written on a vote's audit row: the poll's opening time, the same for every voter
+    of the poll, never the instant of the vote (docs/ballot-secrecy.md)."""
+    return poll.opened_at or timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _poll_for_vote(poll: Poll) -> Poll:
@@ -722,8 +747,11 @@ def do_cast_ballot(*, actor, poll: Poll, approved) -> Participation:
         else:
             _open_for_votes(_poll_for_vote(poll))
             participation = _write_vote(poll, voter, choices, ParticipationKind.E_BALLOT)
-        # Participation only: who voted and how (e-ballot), never what.
-        record(actor=actor, action="voting.poll.participate", obj=poll, changes={"participant": [None, voter.label], "kind": [None, "E_BALLOT"]})
+        # Participation only: who voted and how (e-ballot), never what; at the poll's opening time.
+        record(
+            actor=actor, action="voting.poll.participate", obj=poll, at=vote_audit_time(poll),
+            changes={"participant": [None, voter.label], "kind": [None, "E_BALLOT"]},
+        )
     return participation
 
 
@@ -742,7 +770,7 @@ def do_enter_written_opinion(*, actor, poll: Poll, voter: Voter, approved) -> Pa
     choices = _normalise_choices(poll, approved)
     participation = _write_vote(poll, voter, choices, ParticipationKind.WRITTEN_OPINION)
     record(
-        actor=actor, action="voting.poll.participate", obj=poll,
+        actor=actor, action="voting.poll.participate", obj=poll, at=vote_audit_time(poll),
         changes={"participant": [None, voter.label], "kind": [None, "WRITTEN_OPINION"]},
     )
     return participation
@@ -940,6 +968,9 @@ def do_close_poll(*, actor, poll: Poll, expected_version: int) -> Poll:
         record(actor=actor, action="voting.poll.close", obj=poll, changes={"state": [PollState.OPEN, PollState.CLOSED]})
         return poll
     _shuffle_rewrite(poll)
+    crashpoint("voting.close:shuffled")  # kill -9 tests only (thidua/core/crashpoints.py)
+    # After COMMIT: empty SQLite's WAL / rewrite PostgreSQL's ballot table (thidua/voting/traces.py).
+    transaction.on_commit(scrub_after_close)
     poll.chair_choice = []
     result = _tally(poll, _e_ballot_request(poll))
     poll.closed_at = timezone.now()

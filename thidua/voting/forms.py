@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -103,16 +105,24 @@ class CandidateForm(VietnameseFormMixin, forms.Form):
     label = forms.CharField(label="Tên người, đơn vị", max_length=255)
 
 
+# Every value a ballot form carries has the same length whatever the voter chose, so no page,
+# request or log line of the voting flow is longer or shorter for one choice than for another
+# (docs/ballot-secrecy.md): "Y"/"N" for approve-each, a candidate's uid (36 characters) or the nil
+# uid for a blank ballot in choose-one.
+YES_MARK, NO_MARK = "Y", "N"
+BLANK_CHOICE = str(uuid.UUID(int=0))
+
+
 def _choice_fields(form: forms.Form, poll, candidates) -> None:
     if poll.method == Method.CHOOSE_ONE:
         form.fields["choice"] = forms.ChoiceField(
             label="Chọn một", widget=forms.RadioSelect,
-            choices=[(str(c.pk), c.label) for c in candidates] + [("", "Phiếu trắng (không chọn ai)")], required=False,
+            choices=[(str(c.uid), c.label) for c in candidates] + [(BLANK_CHOICE, "Phiếu trắng (không chọn ai)")], required=False,
         )
         return
     for c in candidates:
         form.fields[f"c{c.pk}"] = forms.ChoiceField(
-            label=c.label, widget=forms.RadioSelect, choices=[("YES", "Đồng ý"), ("NO", "Không đồng ý")],
+            label=c.label, widget=forms.RadioSelect, choices=[(YES_MARK, "Đồng ý"), (NO_MARK, "Không đồng ý")],
             error_messages={"required": f"Hãy chọn Đồng ý hoặc Không đồng ý cho {c.label}."},
         )
 
@@ -120,8 +130,16 @@ def _choice_fields(form: forms.Form, poll, candidates) -> None:
 def approved_of(form: forms.Form, poll, candidates) -> list[int]:
     if poll.method == Method.CHOOSE_ONE:
         choice = form.cleaned_data.get("choice")
-        return [int(choice)] if choice else []
-    return [c.pk for c in candidates if form.cleaned_data.get(f"c{c.pk}") == "YES"]
+        return [c.pk for c in candidates if str(c.uid) == choice]
+    return [c.pk for c in candidates if form.cleaned_data.get(f"c{c.pk}") == YES_MARK]
+
+
+def carried_marks(form: forms.Form, poll, candidates) -> list[tuple[str, str]]:
+    """The (name, value) hidden fields that carry a valid ballot from the review to the confirm
+    or back to editing: one per candidate, or the one choice (the nil uid when blank)."""
+    if poll.method == Method.CHOOSE_ONE:
+        return [("choice", form.cleaned_data.get("choice") or BLANK_CHOICE)]
+    return [(f"c{c.pk}", form.cleaned_data[f"c{c.pk}"]) for c in candidates]
 
 
 class BallotForm(VietnameseFormMixin, forms.Form):
@@ -133,8 +151,21 @@ class BallotForm(VietnameseFormMixin, forms.Form):
         self.candidates = candidates
         _choice_fields(self, poll, candidates)
 
+    def clean(self):
+        data = super().clean()
+        approved = approved_of(self, self.poll, self.candidates)
+        if self.poll.method == Method.APPROVE_EACH and self.poll.quota is not None and len(approved) > self.poll.quota:
+            # Refused before the review. The same words for any number over the quota.
+            raise forms.ValidationError(
+                f"Bạn đồng ý quá chỉ tiêu {self.poll.quota} người, đơn vị; hãy bỏ bớt rồi gửi lại. Phiếu chưa được ghi nhận."
+            )
+        return data
+
     def approved(self) -> list[int]:
         return approved_of(self, self.poll, self.candidates)
+
+    def carried(self) -> list[tuple[str, str]]:
+        return carried_marks(self, self.poll, self.candidates)
 
 
 class WrittenOpinionForm(VietnameseFormMixin, forms.Form):

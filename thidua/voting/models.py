@@ -229,7 +229,13 @@ class ParticipationKind(models.TextChoices):
 
 
 class Participation(TenantModel):
-    """THAT a voter voted — never what. Written in the same transaction as the ballot."""
+    """THAT a voter voted — never what. Written in the same transaction as the ballot.
+
+    No time stamp (the inherited created_at/updated_at are removed): a per-voter instant could be
+    lined up with anything else that keeps the casting order (docs/ballot-secrecy.md)."""
+
+    created_at = None
+    updated_at = None
 
     poll = models.ForeignKey(Poll, verbose_name="Cuộc bỏ phiếu", on_delete=models.CASCADE, related_name="participations")
     voter = models.ForeignKey(Voter, verbose_name="Người bỏ phiếu", on_delete=models.CASCADE, related_name="participations")

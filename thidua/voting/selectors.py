@@ -41,8 +41,10 @@ def _in_model_order(model, names: set[str]) -> tuple[str, ...]:
 
 
 # The poll fields a ballot needs (state and mode for the checks, method and quota for the choices,
-# uid for the candidate cache, title and province for the audit row).
-_BALLOT_POLL_FIELDS = _in_model_order(Poll, {"id", "uid", "province_id", "title", "state", "mode", "method", "quota", "version"})
+# uid for the candidate cache, title, province and opening time for the audit row).
+_BALLOT_POLL_FIELDS = _in_model_order(
+    Poll, {"id", "uid", "province_id", "title", "state", "mode", "method", "quota", "version", "opened_at"}
+)
 _BALLOT_VOTER_FIELDS = _in_model_order(Voter, {"id", "province_id", "poll_id", "user_id", "label"})
 
 
@@ -88,10 +90,11 @@ def voter_for_ballot(poll_pk: int, user) -> Voter | None:
     nv, np_ = len(_BALLOT_VOTER_FIELDS), len(_BALLOT_POLL_FIELDS)
     db = connection.alias
     poll_values = list(row[nv:nv + np_])
-    # The backend returns uuid text on SQLite, a UUID on PostgreSQL: convert like the ORM does.
-    uid_field, at = Poll._meta.get_field("uid"), _BALLOT_POLL_FIELDS.index("uid")
-    for converter in connection.ops.get_db_converters(uid_field.get_col(Poll._meta.db_table)):
-        poll_values[at] = converter(poll_values[at], uid_field, connection)
+    # SQLite returns the uuid and the time as text, PostgreSQL as objects: convert like the ORM does.
+    for name in ("uid", "opened_at"):
+        field, at = Poll._meta.get_field(name), _BALLOT_POLL_FIELDS.index(name)
+        for converter in connection.ops.get_db_converters(field.get_col(Poll._meta.db_table)):
+            poll_values[at] = converter(poll_values[at], field, connection)
     poll = Poll.from_db(db, _BALLOT_POLL_FIELDS, poll_values)
     poll.province = Province.from_db(db, ["id"], [poll.province_id])
     voter = Voter.from_db(db, _BALLOT_VOTER_FIELDS, row[:nv])

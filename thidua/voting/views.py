@@ -413,7 +413,12 @@ def poll_tie(request, uid):
 
 @access("poll.vote")
 def ballot(request, uid):
-    """The voter's secret ballot: fill in, review, confirm. Phone-friendly, one form."""
+    """The voter's secret ballot: fill in, review, confirm. Phone-friendly, one form.
+
+    Every answer of this flow is the same, byte for byte in length, and the same status and
+    redirect, whatever the voter chose (docs/ballot-secrecy.md): the choices travel in POST bodies
+    only, as fixed-length values, and the review page marks the chosen option by moving one
+    emphasis between options rather than printing texts of different lengths."""
     poll = _poll_or_404(request.user, uid)
     voter = selectors.voter_of(poll, request.user)
     candidates = list(poll.candidates.all())
@@ -430,7 +435,7 @@ def ballot(request, uid):
             else "Cuộc bỏ phiếu đã đóng."
         )
         return render(request, "voting/ballot.html", context)
-    form = BallotForm(request.POST or None, poll=poll, candidates=candidates)
+    form = BallotForm(request.POST if request.method == "POST" else None, poll=poll, candidates=candidates)
     if request.method == "POST" and request.POST.get("step") == "edit":
         # Back from the review: the marks are kept for editing.
         form.is_valid()
@@ -449,11 +454,10 @@ def ballot(request, uid):
         else:
             # Review step: the voter sees their own marks once more before sending.
             approved_set = set(approved)
-            context.update({
-                "form": form,
-                "review": [{"label": c.label, "yes": c.pk in approved_set} for c in candidates],
-                "over_quota": poll.method == Method.APPROVE_EACH and poll.quota is not None and len(approved) > poll.quota,
-            })
+            review = [{"label": c.label, "chosen": c.pk in approved_set} for c in candidates]
+            if poll.method == Method.CHOOSE_ONE:
+                review.append({"label": "Phiếu trắng (không chọn ai)", "chosen": not approved_set})
+            context.update({"form": form, "review": review, "carried": form.carried()})
             return render(request, "voting/ballot_confirm.html", context)
     context["form"] = form
     return render(request, "voting/ballot.html", context)
