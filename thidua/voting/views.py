@@ -28,6 +28,7 @@ from thidua.voting.forms import (
     RecordResultForm,
     WrittenOpinionForm,
 )
+from thidua.voting.historical import DECLARED_WORDS
 from thidua.voting.models import (
     Candidate,
     Council,
@@ -228,6 +229,15 @@ def _result_rows(poll: Poll) -> list[dict]:
     threshold = result.get("threshold") or {}
     base = result.get("council_size") or poll.electorate_size
     rows = []
+    if result.get("historical"):
+        # Recorded as the minutes say: figures where given, the declared outcome, no arithmetic.
+        for r in result.get("results", []):
+            rows.append({
+                "name": r.get("name") or r["id"], "yes": "—" if r["yes"] is None else r["yes"], "base": base or "—",
+                "percent": "—" if r.get("percent") is None else _vn(r["percent"]), "selected": r["selected"],
+                "outcome": DECLARED_WORDS.get(poll.subject, "được chọn").capitalize(),
+            })
+        return rows
     for r in result.get("results", []):
         rows.append({
             "name": r.get("name") or r["id"],
@@ -281,7 +291,7 @@ def poll_detail(request, uid):
         "electorate": selectors.electorate(poll) if poll.state != PollState.DRAFT else [],
         "participation_count": selectors.participation_count(poll),
         "result_rows": _result_rows(poll),
-        "threshold_pct": _vn(poll.threshold_pct),
+        "threshold_pct": "" if poll.threshold_pct is None else _vn(poll.threshold_pct),
         "rule_from": _rule_from(poll.rule_version),
         "candidate_form": CandidateForm() if can_manage and poll.state == PollState.DRAFT else None,
         "counting_url": _counting_url(poll) if poll.mode in (Mode.PAPER, Mode.EXTERNAL) else None,

@@ -1,0 +1,184 @@
+"""Issue #19: the seeds' own years — votes held before 01/01/2024 are recorded as their minutes say.
+
+No seed article gives vote counts: each says what the meeting "thống nhất" (agreed) — Thái Bình
+elected its 2022 head at the 2021 review, Quảng Ninh announced its 2017 suy tôn and handed the
+head's office to Sở Nội vụ on 20/12/2017, An Giang agreed on 29/12/2023 to propose the Cờ thi đua
+của Chính phủ for Ban Tuyên giáo Tỉnh ủy and to elect Trường Chính trị Tôn Đức Thắng head for 2024.
+The tests record exactly that (declared outcome, no counts), plus counts where a test gives them to
+check that counts are stored and shown, never re-judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from tests.core.docx_xml import DocxXml
+from thidua.accounts import actions as account_actions
+from thidua.audit.models import AuditLog
+from thidua.blocs import actions as bloc_actions
+from thidua.blocs.models import Bloc, BlocYear, Meeting
+from thidua.core.errors import ActionError
+from thidua.counting import actions as counting_actions
+from thidua.documents.actions import do_generate_document
+from thidua.org import demo
+from thidua.org.models import Unit
+from thidua.rules import voting as voting_rules
+from thidua.rules.errors import WhatIfError
+from thidua.voting import actions as voting
+from thidua.voting.models import PollState
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "ghi nhận theo biên bản, không áp dụng quy định hiện hành"
+
+
+@pytest.fixture
+def seeds(db):
+    demo.load_demo()
+
+
+def _year(province_name: str, year: int) -> BlocYear:
+    return BlocYear.objects.select_related("bloc", "head_unit").get(bloc__province__name=province_name, bloc__ended_on__isnull=True, year=year)
+
+
+def _unit(bloc_year: BlocYear, name: str) -> Unit:
+    return Unit.objects.get(province=bloc_year.bloc.province, name=name)
+
+
+def _meeting(bloc_year: BlocYear, held_on: dt.date) -> Meeting:
+    return Meeting.objects.get(bloc_year=bloc_year, held_on=held_on)
+
+
+def _thai_binh_2021_meeting() -> Meeting:
+    """The 2021 review of Thái Bình's Party block (article 000 gives no day: late December 2021)."""
+    bloc = Bloc.objects.get(province__name="Thái Bình", ended_on__isnull=True)
+    y2022 = BlocYear.objects.get(bloc=bloc, year=2022)
+    y2021, _ = bloc_actions.do_open_year(actor=None, bloc=bloc, year=2021, copy_members=False)
+    for membership in y2022.memberships.select_related("unit"):
+        bloc_actions.do_add_member(actor=None, bloc_year=y2021, unit=membership.unit)
+    units = [m.unit for m in y2021.memberships.select_related("unit")]
+    return bloc_actions.do_record_meeting(
+        actor=None, bloc_year=y2021, attending=units,
+        data={"kind": "ANNUAL_REVIEW", "held_on": dt.date(2021, 12, 30), "place": "Thái Bình",
+              "minutes": "Bình xét thi đua năm 2021; thống nhất bầu Trưởng khối, Phó Trưởng khối năm 2022."},
+    )
+
+
+def test_what_if_door_still_gives_no_verdict_before_2024():
+    with pytest.raises(WhatIfError) as caught:
+        voting_rules.tally({"decided_on": "2017-12-20", "council_size": 7, "present": 7, "threshold_percent": 50,
+                            "candidates": [{"id": "a", "yes": 7}]})
+    assert caught.value.code == "no_rule_version"
+
+
+def test_pre_2024_vote_must_be_a_recorded_result(seeds):
+    y2017 = _year("Quảng Ninh", 2017)
+    meeting = _meeting(y2017, dt.date(2017, 12, 20))
+    with pytest.raises(ActionError) as caught:
+        voting.do_create_poll(actor=None, data={"title": "Suy tôn 2017", "meeting": meeting, "electorate": "BLOCK_UNITS",
+                                                "subject": "LEADER_ACCLAMATION", "method": "CHOOSE_ONE", "mode": "E_BALLOT"})
+    assert caught.value.field == "mode" and "Kết quả bỏ phiếu họp ngoài hệ thống" in caught.value.message
+
+
+def test_quang_ninh_2017_suy_ton_with_counts_is_stored_not_judged(seeds):
+    y2017 = _year("Quảng Ninh", 2017)
+    meeting = _meeting(y2017, dt.date(2017, 12, 20))
+    hdnd, noi_vu = _unit(y2017, "Văn phòng HĐND tỉnh"), _unit(y2017, "Sở Nội vụ")
+    poll = voting.do_create_poll(
+        actor=None,
+        data={"title": "Suy tôn đơn vị dẫn đầu Khối thi đua các đơn vị tổng hợp năm 2017", "meeting": meeting,
+              "electorate": "BLOCK_UNITS", "subject": "LEADER_ACCLAMATION", "method": "CHOOSE_ONE", "mode": "EXTERNAL",
+              "threshold_pct": 50},
+        candidates=[{"unit": hdnd}, {"unit": noi_vu}],
+    )
+    assert poll.is_historical and poll.rule_version == "" and poll.threshold_pct == 50
+    assert NOTE in poll.citation
+    first, second = list(poll.candidates.all())
+    # 4 of 7 for the first unit: below today's 2/3 yet the meeting's declaration stands.
+    poll = voting.do_record_result(
+        actor=None, poll=poll, source="EXTERNAL", expected_version=poll.version,
+        counts={"council_size": 7, "present": 7, "yes": {first.pk: 4, second.pk: 3}, "declared": [first.pk]},
+    )
+    result = poll.result
+    assert poll.state == PollState.RESULT and result["historical"] and result["rule"] is None and result["note"] == NOTE
+    rows = {r["name"]: r for r in result["results"]}
+    assert rows["Văn phòng HĐND tỉnh"]["yes"] == 4 and rows["Văn phòng HĐND tỉnh"]["selected"]
+    assert rows["Văn phòng HĐND tỉnh"]["percent"] == "57.14" and not rows["Sở Nội vụ"]["selected"]
+    assert "ít nhất 50% tổng số thành viên" in result["threshold"]["text"] and NOTE in result["explanation"][0]
+    assert AuditLog.objects.filter(action="voting.poll.result", object_uid=poll.uid).count() == 1
+
+    # The counting record (biên bản kiểm phiếu) carries the marker and the declared outcome.
+    record = counting_actions.do_save_minutes(
+        actor=None, poll=poll, data={"place": "TP Hạ Long", "board_head": "Trần Thị Thu Hoài", "chair": "Trần Thị Thu Hoài"},
+        expected_version=None,
+    )
+    document = do_generate_document(actor=None, kind_code="COUNTING_MINUTES", source=record)
+    text = DocxXml(document.generated_file.read()).text()
+    assert NOTE in text and "Hội nghị công bố" in text and "57,14" in text
+
+
+def test_thai_binh_2021_election_declared_without_counts(seeds):
+    meeting = _thai_binh_2021_meeting()
+    head = _unit(meeting.bloc_year, "Ban Bảo vệ và Chăm sóc sức khỏe cán bộ tỉnh")
+    poll = voting.do_create_poll(
+        actor=None,
+        data={"title": "Bầu Trưởng Khối thi đua các cơ quan Đảng năm 2022", "meeting": meeting, "electorate": "BLOCK_UNITS",
+              "subject": "LEADERSHIP", "office": "HEAD", "method": "CHOOSE_ONE", "mode": "EXTERNAL"},
+        candidates=[{"unit": head}],
+    )
+    assert poll.threshold_pct is None and "Biên bản không nêu tỷ lệ" in poll.citation
+    with pytest.raises(ActionError) as caught:
+        voting.do_record_result(actor=None, poll=poll, source="EXTERNAL", expected_version=poll.version, counts={"council_size": 11})
+    assert caught.value.field == "declared"
+    cid = poll.candidates.get().pk
+    poll = voting.do_record_result(
+        actor=None, poll=poll, source="EXTERNAL", expected_version=poll.version, counts={"council_size": 11, "declared": [cid]},
+    )
+    row = poll.result["results"][0]
+    assert row["yes"] is None and row["selected"] and "biên bản không ghi số phiếu; hội nghị công bố trúng cử" in row["text"]
+    # The 2022 year already had that head (the article): the consequence agrees, nothing re-judged.
+    assert _year("Thái Bình", 2022).head_unit == head
+
+
+def test_an_giang_2023_agreements_recorded_through_the_api(seeds):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser(username="quan-tri-seeds", password="x-Quan-tri-2026!")
+    _, secret = account_actions.do_create_api_token(actor=admin, name="Ghi nhận lịch sử")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    y2023 = _year("An Giang", 2023)
+    meeting = _meeting(y2023, dt.date(2023, 12, 29))
+    tuyen_giao = _unit(y2023, "Ban Tuyên giáo Tỉnh ủy")
+    r = client.post("/api/v1/polls", {
+        "title": "Bình xét đề nghị tặng Cờ thi đua của Chính phủ năm 2023", "meeting": str(meeting.uid), "electorate": "BLOCK_UNITS",
+        "subject": "AWARD", "award_code": "CO_CP", "method": "APPROVE_EACH", "mode": "EXTERNAL", "quota": 1,
+        "candidates": [{"unit": str(tuyen_giao.uid)}],
+    }, content_type="application/json")
+    assert r.status_code == 201, r.content
+    poll = r.json()
+    assert poll["threshold_pct"] is None and poll["rule_version"] == ""
+    cid = poll["candidates"][0]["id"]
+    r = client.post(f"/api/v1/polls/{poll['uid']}/result", {"version": poll["version"], "source": "EXTERNAL", "council_size": 9,
+                                                              "present": 9, "yes": {str(cid): 9}, "declared": [cid]},
+                    content_type="application/json")
+    assert r.status_code == 200, r.content
+    result = client.get(f"/api/v1/polls/{poll['uid']}/result").json()["result"]
+    assert result["historical"] and result["results"][0]["yes"] == 9 and result["results"][0]["selected"]
+    assert result["note"] == NOTE
+
+    # A current-rule poll refuses a "declared" outcome: its result comes from the counts.
+    r = client.post("/api/v1/polls", {
+        "title": "Biểu quyết 2026", "meeting": str(meeting.uid), "electorate": "BLOCK_UNITS", "subject": "QUESTION",
+        "method": "APPROVE_EACH", "mode": "EXTERNAL", "held_on": "2026-01-05", "threshold_pct": 50, "candidates": [{"label": "Phương án 1"}],
+    }, content_type="application/json")
+    assert r.status_code == 201, r.content
+    current = r.json()
+    assert current["rule_version"] and current["threshold_pct"] is not None
+    r = client.post(f"/api/v1/polls/{current['uid']}/result", {"version": current["version"], "source": "EXTERNAL", "council_size": 9,
+                                                                 "present": 9, "yes": {str(current['candidates'][0]['id']): 9},
+                                                                 "declared": [current["candidates"][0]["id"]]},
+                    content_type="application/json")
+    assert r.status_code == 400 and "công bố" in r.json()["error"]["message"]
