@@ -182,3 +182,45 @@ def test_an_giang_2023_agreements_recorded_through_the_api(seeds):
                                                                  "declared": [current["candidates"][0]["id"]]},
                     content_type="application/json")
     assert r.status_code == 400 and "công bố" in r.json()["error"]["message"]
+
+
+def test_upper_level_decision_with_a_list_for_the_administrator(seeds, client):
+    """Lai Châu 2022: 14 tập thể, cá nhân of Văn phòng Tỉnh ủy got the UBND tỉnh's Bằng khen (article 003;
+    its number and date are not printed, the test gives them). The administrator sees every province:
+    the decision's province is the one of its list, not the first by name."""
+    from django.contrib.auth import get_user_model
+
+    from thidua.org.models import Person
+    from thidua.proposals.models import Decision
+
+    admin = get_user_model().objects.create_superuser(username="quan-tri-qd", password="x-Quan-tri-2026!")
+    office = Unit.objects.get(province__name="Lai Châu", name="Văn phòng Tỉnh ủy")
+    people = list(Person.objects.filter(unit=office).order_by("pk")[:13])
+    assert len(people) == 13
+    rows = [{"unit": str(office.uid), "award": "BK_TINH", "year": 2021}]
+    rows += [{"person": str(p.uid), "award": "BK_TINH", "year": 2021} for p in people]
+    _, secret = account_actions.do_create_api_token(actor=admin, name="Ghi nhận quyết định")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    created = api.post("/api/v1/decisions/external", {
+        "number": "125", "symbol": "QĐ-UBND", "issued_on": "2022-02-15", "issuer_name": "Chủ tịch UBND tỉnh Lai Châu",
+        "level": "PROVINCE", "issuer_unit": str(office.uid), "recipients": rows,
+    }, content_type="application/json")
+    assert created.status_code == 201, created.content
+    decision = Decision.objects.get(uid=created.json()["uid"])
+    assert decision.province == office.province and decision.recipients.count() == 14
+
+    # A list mixing two provinces names the line outside the decision's province.
+    other = Unit.objects.filter(province__name="An Giang").exclude(province=office.province).first()
+    mixed = api.post("/api/v1/decisions/external", {
+        "number": "126", "symbol": "QĐ-UBND", "issued_on": "2022-02-15", "issuer_name": "Chủ tịch UBND tỉnh Lai Châu",
+        "level": "PROVINCE", "recipients": rows[:1] + [{"unit": str(other.uid), "award": "BK_TINH", "year": 2021}],
+    }, content_type="application/json")
+    assert mixed.status_code == 400 and "Dòng 2:" in mixed.json()["error"]["message"]
+
+    # Years long closed show no overdue day count on their calendar (Quảng Ninh 2018).
+    from django.urls import reverse
+
+    client.force_login(admin)
+    qn2018 = _year("Quảng Ninh", 2018)
+    page = client.get(reverse("blocs:year_detail", args=[qn2018.uid])).content.decode()
+    assert qn2018.deadlines.exists() and "Năm thi đua đã kết thúc" in page and "Quá hạn" not in page

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from thidua.api.auth import requires
 from thidua.api.errors import ReferenceNotFound
 from thidua.api.registry import ErrorOut, PageParams, _page, _ref, _user
-from thidua.core.access import get_scoped_or_404, provinces_for, scoped
+from thidua.core.access import get_scoped_or_404, scoped
 from thidua.core.errors import ActionError
 from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
@@ -382,15 +382,15 @@ def issue_decision(request, uid: UUID, payload: IssueIn):
 @requires("decision.issue")
 def record_external(request, payload: ExternalIn):
     user = _user(request)
-    province: Optional[Province] = provinces_for(user, "decision.issue").order_by("name").first()
-    if province is None:
-        raise ActionError("Tài khoản không ghi nhận được quyết định cho tỉnh nào.")
     rows = []
     for row in payload.recipients:
         person, unit = _subject(user, row.person, row.unit)
         rows.append({"person": person, "unit": unit, "award": row.award, "year": row.year})
     data = _decision_data(user, payload)
     data.setdefault("level", "CENTRAL")
+    province: Optional[Province] = actions.external_decision_province(user, issuer_unit=data.get("issuer_unit"), rows=rows)
+    if province is None:
+        raise ActionError("Tài khoản không ghi nhận được quyết định cho tỉnh nào.")
     decision = actions.do_record_external_decision(actor=user, province=province, data=data, recipients=rows)
     return 201, decision_out(decision)
 

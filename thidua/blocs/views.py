@@ -168,7 +168,9 @@ def _year_context(request, bloc_year, **forms):
         "meetings": bloc_year.meetings.all(),
         "deadlines": [
             {"label": d.get_kind_display(), "kind": d.kind, "due_on": d.due_on, "days_left": (d.due_on - dt.date.today()).days,
-             "days_overdue": (dt.date.today() - d.due_on).days, "done": done.get(d.kind)}
+             "days_overdue": (dt.date.today() - d.due_on).days, "done": done.get(d.kind),
+             # A year long closed is history: no day count of an overdue step (issue #19).
+             "closed": bloc_year.year < dt.date.today().year - 1}
             for d in bloc_year.deadlines.all()
         ],
     }

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from thidua.audit.log import diff, record, snapshot
-from thidua.core.access import ensure
+from thidua.core.access import ensure, provinces_for
 from thidua.core.cas import save_with_version
 from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
@@ -782,6 +782,32 @@ def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expect
         changes={"recipients": [None, len(recipients)], "money_total": [None, decision.money_total], "proposal": [PROPOSAL_STATES[old_state], PROPOSAL_STATES["DECIDED"]]},
     )
     return decision
+
+
+def external_decision_province(actor, *, issuer_unit=None, rows: list[dict[str, Any]] = ()) -> Province | None:
+    """The current province a decision of a higher authority belongs to, for this actor.
+
+    The province whose lineage holds the recipients (else the issuer unit), among the provinces
+    where the actor may record decisions; a user who sees several provinces (the administrator, a
+    province merged in 2025) no longer gets the first one by name. None when the actor has none."""
+    allowed = list(provinces_for(actor, "decision.issue").order_by("name"))
+    if not allowed:
+        return None
+    owners = []
+    for row in rows:
+        owner = row.get("person").unit if row.get("person") is not None else row.get("unit")
+        if owner is not None:
+            owners.append(owner.province_id)
+    wanted = owners or ([issuer_unit.province_id] if issuer_unit is not None else [])
+    for province in allowed:
+        lineage = province.lineage_ids()
+        if wanted and all(pid in lineage for pid in wanted):
+            return province
+    if issuer_unit is not None:
+        for province in allowed:
+            if issuer_unit.province_id in province.lineage_ids():
+                return province  # the rows then say which line is outside it
+    return allowed[0]
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from thidua.core.forms import apply_action_error
 from thidua.core.paging import htmx_partial, paginate
 from thidua.documents.models import IssuedDocument
 from thidua.org import selectors as org_selectors
-from thidua.org.models import Person, Unit
+from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
 from thidua.proposals.forms import (
     CONFIRMATION_LABELS,
@@ -553,10 +553,16 @@ def decision_revoke(request, uid):
 @access("decision.issue")
 def decision_external(request):
     """Record a decision of a higher authority (e.g. Quyết định 770/QĐ-TTg) with its list."""
-    province = provinces_for(request.user, "decision.issue").order_by("name").first()
-    if province is None:
+    allowed = list(provinces_for(request.user, "decision.issue").order_by("name"))
+    if not allowed:
         raise PermissionDenied("Bạn không có quyền ghi nhận quyết định của tỉnh nào.")
-    lineage = province.lineage_ids()
+    province = allowed[0] if len(allowed) == 1 else None
+    # Every province the user records for, with the provinces merged into them (issue #19 point 5).
+    lineage = {p.pk for p in allowed}
+    frontier = list(lineage)
+    while frontier:
+        frontier = [pk for pk in Province.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True) if pk not in lineage]
+        lineage.update(frontier)
     units = Unit.objects.filter(province_id__in=lineage).order_by(vi_order("name"))
     people = Person.objects.filter(province_id__in=lineage).select_related("unit").order_by(vi_order("given_name"), vi_order("full_name"))
     form = DecisionForm(request.POST or None, units=_issuer_units(request.user), external=True, initial={"level": "CENTRAL"})
@@ -564,6 +570,7 @@ def decision_external(request):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.is_blank()]
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        province = actions.external_decision_province(request.user, issuer_unit=data.get("issuer_unit"), rows=rows)
         try:
             decision = actions.do_record_external_decision(actor=request.user, province=province, data=data, recipients=rows)
         except ActionError as error:

@@ -318,10 +318,11 @@ def _check_poll(poll: Poll) -> None:
             poll.award_year = poll.held_on.year if poll.held_on.month >= 7 else poll.held_on.year - 1
     else:
         poll.award_code = ""
+    # Method and mode that go together are set together: a show of hands is counted by hands.
     if poll.method == Method.SHOW_OF_HANDS:
         poll.mode = Mode.SHOW_OF_HANDS
     elif poll.mode == Mode.SHOW_OF_HANDS:
-        raise ActionError("Biểu quyết giơ tay chỉ dùng với cách bỏ phiếu “Biểu quyết giơ tay”.", field="mode")
+        poll.method = Method.SHOW_OF_HANDS
     if poll.method == Method.CHOOSE_ONE:
         poll.quota = 1
     if poll.subject in (Subject.LEADERSHIP, Subject.LEADER_ACCLAMATION):

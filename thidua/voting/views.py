@@ -17,6 +17,7 @@ from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.core.paging import paginate
 from thidua.org.models import Unit
+from thidua.rules import voting as voting_rules
 from thidua.voting import actions, selectors
 from thidua.voting.forms import (
     BallotForm,
@@ -208,6 +209,9 @@ def poll_create(request):
     if meeting is not None:
         units = Unit.objects.filter(bloc_memberships__bloc_year=meeting.bloc_year, bloc_memberships__left_on__isnull=True).order_by("name")
         initial.update({"electorate": Electorate.BLOCK_UNITS, "subject": Subject.LEADER_ACCLAMATION, "method": Method.CHOOSE_ONE})
+        if voting_rules.version_on(meeting.held_on) is None:
+            # Held before any rule version: only its recorded result can be entered (issue #19).
+            initial["mode"] = Mode.EXTERNAL
     form = PollForm(request.POST or None, councils=councils, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("candidate_units", "candidate_names")}
@@ -221,7 +225,8 @@ def poll_create(request):
         else:
             messages.success(request, f"Đã lập cuộc bỏ phiếu “{poll.title}”.")
             return redirect("voting:poll_detail", uid=poll.uid)
-    return render(request, "voting/poll_form.html", {"form": form, "meeting": meeting})
+    historical = meeting is not None and voting_rules.version_on(meeting.held_on) is None
+    return render(request, "voting/poll_form.html", {"form": form, "meeting": meeting, "historical": historical})
 
 
 def _result_rows(poll: Poll) -> list[dict]:
