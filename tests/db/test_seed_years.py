@@ -56,9 +56,9 @@ def _thai_binh_2021_meeting() -> Meeting:
     """The 2021 review of Thái Bình's Party block (article 000 gives no day: late December 2021)."""
     bloc = Bloc.objects.get(province__name="Thái Bình", ended_on__isnull=True)
     y2022 = BlocYear.objects.get(bloc=bloc, year=2022)
-    y2021, _ = bloc_actions.do_open_year(actor=None, bloc=bloc, year=2021, copy_members=False)
-    for membership in y2022.memberships.select_related("unit"):
-        bloc_actions.do_add_member(actor=None, bloc_year=y2021, unit=membership.unit)
+    # Opened after 2022: the members are copied from the nearest year, 2022.
+    y2021, _ = bloc_actions.do_open_year(actor=None, bloc=bloc, year=2021, copy_members=True)
+    assert y2021.memberships.count() == y2022.memberships.count() == 11
     units = [m.unit for m in y2021.memberships.select_related("unit")]
     return bloc_actions.do_record_meeting(
         actor=None, bloc_year=y2021, attending=units,
@@ -183,6 +183,31 @@ def test_an_giang_2023_agreements_recorded_through_the_api(seeds):
                     content_type="application/json")
     assert r.status_code == 400 and "công bố" in r.json()["error"]["message"]
 
+    # The biên bản hội nghị of 29/12/2023: attendance, ranking published there, the vote as
+    # recorded, the head and deputy elected for 2024, issued in the head unit's (Party) format.
+    from django.urls import reverse
+
+    from thidua.documents.models import IssuedDocument
+
+    page = Client()
+    page.force_login(admin)
+    response = page.post(reverse("blocs:meeting_minutes_generate", args=[meeting.uid]))
+    assert response.status_code == 302
+    document = IssuedDocument.objects.get(kind="MEETING_MINUTES", source_key=str(meeting.uid))
+    assert document.doc_format == "HD36" and document.issuer.name == "Ban Tuyên giáo Tỉnh ủy"
+    text = DocxXml(document.generated_file.read()).text()
+    assert "BIÊN BẢN" in text and "Đơn vị thành viên dự họp (9/9)" in text
+    assert "Trần Thị Thanh Hương" in text and "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG" in text
+    assert "Bình xét đề nghị tặng Cờ thi đua của Chính phủ năm 2023: Ban Tuyên giáo Tỉnh ủy (số phiếu đồng ý: Ban Tuyên giáo Tỉnh ủy 9/9)" in text
+    assert NOTE in text
+    assert "Trưởng khối năm 2024: Trường Chính trị Tôn Đức Thắng; Phó Trưởng khối năm 2024: Ban Nội chính Tỉnh ủy." in text
+    detail = page.get(reverse("blocs:meeting_detail", args=[meeting.uid])).content.decode()
+    assert "Sinh lại biên bản hội nghị (DOCX)" in detail and "Tải DOCX" in detail
+    # The 2024 head was elected at the 2023 meeting: each page points at the other.
+    y2024 = _year("An Giang", 2024)
+    assert reverse("blocs:year_detail", args=[y2024.uid]) in detail
+    assert reverse("blocs:meeting_detail", args=[meeting.uid]) in page.get(reverse("blocs:year_detail", args=[y2024.uid])).content.decode()
+
 
 def test_upper_level_decision_with_a_list_for_the_administrator(seeds, client):
     """Lai Châu 2022: 14 tập thể, cá nhân of Văn phòng Tỉnh ủy got the UBND tỉnh's Bằng khen (article 003;
@@ -224,3 +249,96 @@ def test_upper_level_decision_with_a_list_for_the_administrator(seeds, client):
     qn2018 = _year("Quảng Ninh", 2018)
     page = client.get(reverse("blocs:year_detail", args=[qn2018.uid])).content.decode()
     assert qn2018.deadlines.exists() and "Năm thi đua đã kết thúc" in page and "Quá hạn" not in page
+
+
+@pytest.mark.sqlite
+def test_unit_search_says_when_only_ended_units_match(world, client):
+    from django.urls import reverse
+
+    from thidua.org import actions as org_actions
+
+    org_actions.do_create_unit(actor=None, province=world.an_giang_old, data={
+        "name": "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh", "kind": "PARTY",
+        "established_on": dt.date(2010, 1, 1), "ended_on": dt.date(2025, 6, 30)})
+    client.force_login(world.an_officer)
+    page = client.get(reverse("org:unit_list"), {"q": "cham soc suc khoe"}).content.decode()
+    assert "có 1 đơn vị đã chấm dứt hoạt động khớp" in page and "status=all" in page
+    everything = client.get(reverse("org:unit_list"), {"q": "cham soc suc khoe", "status": "all"}).content.decode()
+    assert "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh" in everything
+
+
+@pytest.mark.sqlite
+def test_every_catalogue_award_is_proposable_and_recordable(world):
+    """Seed 003: Văn phòng Tỉnh ủy proposed Huân chương Lao động hạng Nhất — in the catalogue with
+    no coded rule: the item is stored, held for manual appraisal with the catalogue's reason, and a
+    decision for it is recorded into the unit's history with its Vietnamese name."""
+    from django.test import Client as PageClient
+    from django.urls import reverse
+
+    from thidua.history.models import AwardRecord
+    from thidua.proposals import actions as proposal_actions
+    from thidua.proposals.forms import ItemForm
+
+    assert "HCLD_1" in dict(ItemForm(people=None, units=None).fields["award"].choices)
+    proposal = proposal_actions.do_create_proposal(
+        actor=world.unit_officer, proposer_unit=world.tuyen_giao,
+        data={"title": "Đề nghị tặng Huân chương Lao động hạng Nhất", "year": 2025, "level": "UNIT"},
+    )
+    item = proposal_actions.do_add_item(actor=world.unit_officer, proposal=proposal, data={"unit": world.tuyen_giao, "award": "HCLD_1"})
+    manual = [b for b in item.blockers if b["kind"] == "MANUAL"]
+    assert manual and "Huân chương Lao động hạng Nhất" in manual[0]["text"] and "thẩm định thủ công" in manual[0]["text"]
+    assert "Điều 44" in manual[0]["citation"]
+    with pytest.raises(ActionError):
+        proposal_actions.do_add_item(actor=world.unit_officer, proposal=proposal, data={"unit": world.tuyen_giao, "award": "GD_VH"})
+
+    decision = proposal_actions.do_record_external_decision(
+        actor=world.an_officer, province=world.an_giang,
+        data={"number": "88", "symbol": "QĐ-CTN", "issued_on": dt.date(2025, 3, 3), "issuer_name": "Chủ tịch nước", "level": "CENTRAL"},
+        recipients=[{"unit": world.tuyen_giao, "award": "HCLD_2", "year": 2024}],
+    )
+    record = AwardRecord.objects.get(award_code="HCLD_2", unit=world.tuyen_giao)
+    assert record.get_award_code_display() == "Huân chương Lao động hạng Nhì"
+    assert decision.recipients.get().get_award_display() == "Huân chương Lao động hạng Nhì"
+    page = PageClient()
+    page.force_login(world.an_officer)
+    detail = page.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode()
+    assert "<td>Huân chương Lao động hạng Nhất" in detail
+
+
+@pytest.mark.sqlite
+def test_awards_of_other_issuers_are_catalogue_entries_of_the_province(world):
+    """Seed 003: Bằng khen of Hội Nhà báo Việt Nam and of Công an tỉnh, press prize certificates —
+    the province adds them to its catalogue (issuer, kind, level; no basis for higher awards by
+    default) and they are recorded in history like any award, by page and API."""
+    from django.urls import reverse
+
+    from thidua.awards import actions as award_actions
+    from thidua.history.forms import AwardForm
+    from thidua.history.models import AwardRecord
+    from thidua.org import actions as org_actions
+
+    press = award_actions.do_add_award_type(actor=world.an_officer, province=world.an_giang, data={
+        "code": "BK_HNBVN", "name": "Bằng khen của Hội Nhà báo Việt Nam", "kind": "HINH_THUC", "subjects": ["individual", "collective"],
+        "level": "PROVINCE", "authority": "Hội Nhà báo Việt Nam", "categories": ["AD_HOC"], "citation": "Quy chế khen thưởng của Hội Nhà báo Việt Nam",
+    })
+    assert press.counts_as_basis is False and press.has_rule is False
+    reporter = org_actions.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": "Lê Thị Thu", "gender": "NU", "position_title": "Phóng viên"})
+    # Offered on the history form of a person of the (pre-merger) An Giang, named with its issuer.
+    choices = dict(AwardForm(subject_kind="individual", province=reporter.province).fields["award_code"].choices)
+    assert choices["BK_HNBVN"] == "Bằng khen của Hội Nhà báo Việt Nam (Hội Nhà báo Việt Nam)" and "HCLD_1" in choices
+
+    client = Client()
+    client.force_login(world.an_officer)
+    _, secret = account_actions.do_create_api_token(actor=world.an_officer, name="Ghi khen thưởng")
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    created = bearer.post(f"/api/v1/history/ca-nhan/{reporter.uid}/awards", {
+        "award": "BK_HNBVN", "year": 2022, "external": True, "decision_number": "215/QĐ-HNBVN",
+    }, content_type="application/json")
+    assert created.status_code in (200, 201), created.content
+    assert created.json()["name"] == "Bằng khen của Hội Nhà báo Việt Nam"
+    record = AwardRecord.objects.get(person=reporter, award_code="BK_HNBVN")
+    assert record.get_award_code_display() == "Bằng khen của Hội Nhà báo Việt Nam"
+    unknown = bearer.post(f"/api/v1/history/ca-nhan/{reporter.uid}/awards", {"award": "KHONG_CO", "year": 2022}, content_type="application/json")
+    assert unknown.status_code == 400 and "không có" in unknown.json()["error"]["message"].lower()
+    detail = client.get(reverse("awards:award_type_detail", args=[press.uid])).content.decode()
+    assert "Làm căn cứ khen thưởng cao hơn" in detail and "Không (khen thưởng của ngành" in detail

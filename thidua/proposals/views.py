@@ -197,7 +197,7 @@ def proposal_detail(request, uid):
         "appraising": proposal.state == "APPRAISING" and "appraiser" in roles,
         "events": events,
         "reason_events": REASON_REQUIRED,
-        "item_form": ItemForm(people=people, units=units),
+        "item_form": ItemForm(people=people, units=units, province=proposal.province),
         "attachment_form": AttachmentForm(),
         "submission_document": documents.get(str(proposal.uid)),
         "can_generate": "proposer" in roles,
@@ -223,7 +223,7 @@ def _back(proposal):
 def item_add(request, uid):
     proposal = get_scoped_or_404(request.user, Proposal, "proposal.edit", uid=uid)
     people, units = _item_choices(proposal)
-    form = ItemForm(request.POST, people=people, units=units)
+    form = ItemForm(request.POST, people=people, units=units, province=proposal.province)
     if not form.is_valid():
         messages.error(request, "Chưa thêm được: " + " ".join(e for errs in form.errors.values() for e in errs))
         return _back(proposal)
