@@ -246,6 +246,9 @@ def test_upper_level_decision_with_a_list_for_the_administrator(seeds, client):
     from django.urls import reverse
 
     client.force_login(admin)
+    # The administrator's pickers name each unit's province (six provinces have a Văn phòng Tỉnh ủy).
+    form_page = client.get(reverse("proposals:decision_external")).content.decode()
+    assert "Văn phòng Tỉnh ủy — Lai Châu" in form_page and "Văn phòng Tỉnh ủy — An Giang" in form_page
     qn2018 = _year("Quảng Ninh", 2018)
     page = client.get(reverse("blocs:year_detail", args=[qn2018.uid])).content.decode()
     assert qn2018.deadlines.exists() and "Năm thi đua đã kết thúc" in page and "Quá hạn" not in page

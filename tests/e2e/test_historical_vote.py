@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _block_2023(world):
     from thidua.blocs import actions
 
-    bloc = actions.do_create_bloc(actor=None, province=world.an_giang_old, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": "KHOI"})
+    bloc = actions.do_create_bloc(actor=None, province=world.an_giang, data={"name": "Khối thi đua các cơ quan Đảng tỉnh", "kind": "KHOI"})
     year, _ = actions.do_open_year(actor=None, bloc=bloc, year=2023, copy_members=False)
     for unit in (world.tuyen_giao, world.to_chuc):
         actions.do_add_member(actor=None, bloc_year=year, unit=unit)
@@ -78,4 +78,15 @@ def test_record_a_2023_acclamation_and_download_its_counting_record(world, page,
     text = _docx_text(download_info.value.path().read_bytes())
     assert "ghi nhận theo biên bản, không áp dụng quy định hiện hành" in text
     assert "Ban Tuyên giáo Tỉnh ủy" in text and "Hội nghị công bố" in text
+
+    # The meeting's own minutes (biên bản hội nghị), with the vote as recorded.
+    page.goto(f"/khoi-thi-dua/hoi-nghi/{meeting.uid}/")
+    page.get_by_role("button", name="Sinh biên bản hội nghị (DOCX)").click()
+    expect(page.get_by_text("Đã sinh biên bản hội nghị (DOCX).")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải DOCX").click()
+    minutes = _docx_text(download_info.value.path().read_bytes())
+    assert "Đơn vị thành viên dự họp (2/2)" in minutes and "Suy tôn đơn vị dẫn đầu" in minutes
+    assert "ghi nhận theo biên bản, không áp dụng quy định hiện hành" in minutes
+    shots(page, "meeting-minutes")
     browser_log.assert_clean()

@@ -138,13 +138,28 @@ class AttachmentForm(VietnameseFormMixin, forms.Form):
     file = forms.FileField(label="Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)")
 
 
+class UnitWithProvinceField(forms.ModelChoiceField):
+    """A unit picker over several provinces names each option's province, and the period of an ended unit."""
+
+    def label_from_instance(self, unit) -> str:
+        label = f"{unit.name} — {unit.province.name}"
+        if unit.ended_on:
+            label += f" (đến {unit.ended_on:%d/%m/%Y})"
+        return label
+
+
+class PersonWithUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, person) -> str:
+        return f"{person.full_name} — {person.unit.name}, {person.unit.province.name}" if person.unit_id else person.full_name
+
+
 class DecisionForm(VietnameseFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.CharField(label="Số", max_length=20)
     symbol = forms.CharField(label="Ký hiệu", max_length=40, help_text="Ví dụ QĐ-UBND (văn bản hành chính) hoặc QĐ/TU (văn bản của Đảng).")
     issued_on = forms.DateField(label="Ngày quyết định")
     level = forms.ChoiceField(label="Cấp quyết định", choices=LEVEL_CHOICES)
-    issuer_unit = forms.ModelChoiceField(label="Cơ quan ban hành", queryset=None, required=False, empty_label="— Chọn cơ quan —")
+    issuer_unit = UnitWithProvinceField(label="Cơ quan ban hành", queryset=None, required=False, empty_label="— Chọn cơ quan —")
     issuer_name = forms.CharField(label="Cơ quan, người có thẩm quyền (ghi trên quyết định)", max_length=200, required=False)
     signer_authority = forms.CharField(label="Thẩm quyền ký (TM., KT.…)", max_length=60, required=False)
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=120, required=False)
@@ -161,8 +176,8 @@ class DecisionForm(VietnameseFormMixin, forms.Form):
 
 
 class RecipientForm(VietnameseFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label="Cá nhân", queryset=None, required=False, empty_label="—")
-    unit = forms.ModelChoiceField(label="Tập thể", queryset=None, required=False, empty_label="—")
+    person = PersonWithUnitField(label="Cá nhân", queryset=None, required=False, empty_label="—")
+    unit = UnitWithProvinceField(label="Tập thể", queryset=None, required=False, empty_label="—")
     award = forms.ChoiceField(label="Danh hiệu, hình thức", choices=lambda: [("", "—")] + _catalogue_choices(), required=False)
     year = forms.IntegerField(label="Năm thành tích", required=False, min_value=1945, max_value=2100)
 

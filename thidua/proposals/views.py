@@ -458,7 +458,7 @@ def document_generate(request, uid):
 
 
 def _issuer_units(user):
-    return units_for(user, "decision.issue").order_by(vi_order("name"))
+    return units_for(user, "decision.issue").select_related("province").order_by(vi_order("name"), "province__name")
 
 
 @access("decision.issue")
@@ -563,8 +563,8 @@ def decision_external(request):
     while frontier:
         frontier = [pk for pk in Province.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True) if pk not in lineage]
         lineage.update(frontier)
-    units = Unit.objects.filter(province_id__in=lineage).order_by(vi_order("name"))
-    people = Person.objects.filter(province_id__in=lineage).select_related("unit").order_by(vi_order("given_name"), vi_order("full_name"))
+    units = Unit.objects.filter(province_id__in=lineage).select_related("province").order_by(vi_order("name"), "province__name")
+    people = Person.objects.filter(province_id__in=lineage).select_related("unit__province").order_by(vi_order("given_name"), vi_order("full_name"))
     form = DecisionForm(request.POST or None, units=_issuer_units(request.user), external=True, initial={"level": "CENTRAL"})
     formset = RecipientFormSet(request.POST or None, form_kwargs={"people": people, "units": units}, prefix="rows")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
