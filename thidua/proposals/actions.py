@@ -815,15 +815,20 @@ def external_decision_province(actor, *, issuer_unit=None, rows: list[dict[str, 
         if owner is not None:
             owners.append(owner.province_id)
     wanted = owners or ([issuer_unit.province_id] if issuer_unit is not None else [])
-    for province in allowed:
-        lineage = province.lineage_ids()
-        if wanted and all(pid in lineage for pid in wanted):
-            return province
-    if issuer_unit is not None:
-        for province in allowed:
-            if issuer_unit.province_id in province.lineage_ids():
-                return province  # the rows then say which line is outside it
-    return allowed[0]
+    if not wanted:
+        return allowed[0]
+    # The province holding most of the list (the first line's on a tie); the rows outside it are
+    # then named line by line by do_record_external_decision.
+    lineages = {p.pk: p.lineage_ids() for p in allowed}
+    best, best_count = None, 0
+    for pid in dict.fromkeys(wanted):
+        province = next((p for p in allowed if pid in lineages[p.pk]), None)
+        if province is None:
+            continue
+        count = sum(1 for other in wanted if other in lineages[province.pk])
+        if count > best_count:
+            best, best_count = province, count
+    return best or allowed[0]
 
 
 @transaction.atomic
