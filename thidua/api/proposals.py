@@ -22,7 +22,7 @@ from thidua.core.errors import ActionError
 from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
 from thidua.proposals.models import Decision, Proposal, ProposalItem
-from thidua.awards.selectors import award_label, catalogue_order as _catalogue_order
+from thidua.awards.selectors import award_label
 from thidua.rules import council
 from thidua.rules.catalogue import CATALOGUE_BY_CODE
 from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from thidua.blocs.documents import issuer_abbreviation
+from thidua.blocs.documents import bloc_issuer, issuer_abbreviation
 from thidua.blocs.models import BlocYear, Meeting
-from thidua.core.errors import ActionError
-from thidua.documents.layout import LAYOUTS, DocumentSpec, Heading, Paragraph, Signature, Table
+from thidua.documents.layout import DocumentSpec, Heading, Paragraph, Signature, Table
 from thidua.documents.registry import Built, DocumentKind, register
-from thidua.org.models import DocFormat
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
@@ -82,10 +80,9 @@ def _election_lines(meeting: Meeting) -> list[str]:
 def meeting_minutes_spec(meeting: Meeting, number: str, issued_on: dt.date | None) -> Built:
     bloc_year = meeting.bloc_year
     bloc = bloc_year.bloc
-    head = bloc_year.head_unit
-    if head is None:
-        raise ActionError(f"Khối chưa có Trưởng khối năm {bloc_year.year}; biên bản hội nghị do đơn vị Trưởng khối ban hành.")
-    layout = LAYOUTS.get(head.doc_format, LAYOUTS[DocFormat.ND30])
+    # Issued by the head unit in the block's name and ký hiệu (docs/documents.md, bloc_issuer).
+    issuer = bloc_issuer(bloc_year, what="biên bản hội nghị")
+    head = issuer.head
     attending = [a.unit.name for a in meeting.attendance.select_related("unit").order_by("unit__name")]
     members = [m.unit.name for m in bloc_year.memberships.filter(left_on__isnull=True).select_related("unit").order_by("unit__name")]
     absent = [name for name in members if name not in attending]
@@ -133,20 +130,23 @@ def meeting_minutes_spec(meeting: Meeting, number: str, issued_on: dt.date | Non
             "Hội nghị kết thúc cùng ngày. Biên bản được lập xong, đọc lại cho các đại biểu dự họp cùng nghe và nhất trí thông qua."
         )
     )
+    # Minutes: the date line names the place (địa danh), the venue is in the text; the secretary
+    # signs beside the chair, both as persons (no seal).
     spec = DocumentSpec(
-        layout=layout,
-        superior_name=head.superior_name,
-        issuer_name=bloc.name,
-        issuer_abbr=issuer_abbreviation(head),
+        layout=issuer.layout,
+        superior_name=issuer.superior_name,
+        issuer_name=issuer.issuer_name,
+        issuer_abbr=issuer.issuer_abbr,
         doc_type="BIÊN BẢN",
         type_abbr="BB",
         subject=f"{meeting.get_kind_display()} năm {bloc_year.year}",
-        place=meeting.place,
+        place=meeting.province.name,
         number=number or None,
         date=issued_on or meeting.held_on,
         body=body,
         signatures=[Signature("", "THƯ KÝ", ""), Signature("", "CHỦ TRÌ", (meeting.chair or "").split(",")[0].strip())],
-        recipients=["Các đơn vị thành viên", "Lưu: VT"],
+        recipients=["Các đơn vị thành viên"],
+        archive=issuer_abbreviation(head),
     )
     return Built(
         spec=spec, title=f"Biên bản {meeting.get_kind_display().lower()} — {bloc.name} năm {bloc_year.year}", issuer=head, bloc=bloc,
@@ -158,7 +158,7 @@ register(
     DocumentKind(
         code="MEETING_MINUTES",
         label="Biên bản hội nghị của khối",
-        load=lambda key: Meeting.objects.select_related("bloc_year__bloc", "bloc_year__head_unit").get(uid=key),
+        load=lambda key: Meeting.objects.select_related("bloc_year__bloc", "bloc_year__head_unit", "province").get(uid=key),
         key_of=lambda meeting: str(meeting.uid),
         build=meeting_minutes_spec,
         permission=lambda meeting: ("bloc.lead", {"province": meeting.province_id, "bloc": meeting.bloc_year.bloc_id}),

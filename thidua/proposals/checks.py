@@ -25,7 +25,7 @@ import datetime as dt
 import importlib
 import logging
 
-from thidua.awards.selectors import award_label, catalogue_order as _catalogue_order
+from thidua.awards.selectors import award_label
 from thidua.rules import council
 from thidua.rules.catalogue import AWARD_CODES, EMULATION_TITLES
 from thidua.rules.proposals import quota_blocker

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0002_sync_national_catalogue'),
+        ('awards', '0006_resync_national_catalogue'),
     ]
 
     operations = [
