@@ -345,3 +345,12 @@ def test_awards_of_other_issuers_are_catalogue_entries_of_the_province(world):
     assert unknown.status_code == 400 and "không có" in unknown.json()["error"]["message"].lower()
     detail = client.get(reverse("awards:award_type_detail", args=[press.uid])).content.decode()
     assert "Làm căn cứ khen thưởng cao hơn" in detail and "Không (khen thưởng của ngành" in detail
+
+
+@pytest.mark.sqlite
+def test_poll_form_sets_show_of_hands_method_with_the_mode(world):
+    council = voting.do_create_council(actor=None, province=world.an_giang, data={"name": "Hội đồng TĐKT Ban Tổ chức Tỉnh ủy", "level": "UNIT", "unit": world.to_chuc})
+    poll = voting.do_create_poll(actor=None, data={
+        "title": "Biểu quyết thông qua danh sách", "council": council, "subject": "QUESTION", "mode": "SHOW_OF_HANDS",
+        "method": "APPROVE_EACH", "threshold_pct": 50, "held_on": dt.date(2026, 1, 5)}, candidates=[{"label": "Danh sách đề nghị"}])
+    assert (poll.mode, poll.method) == ("SHOW_OF_HANDS", "SHOW_OF_HANDS")

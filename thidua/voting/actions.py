@@ -262,7 +262,7 @@ def _check_historical(poll: Poll) -> None:
     """A vote held before any rule version: only its recorded result can be entered.
 
     Nothing is judged — the threshold is the one the minutes state (or none), the outcome is the
-    one the meeting declared (`_historical_result`)."""
+    one the meeting declared (voting.historical.historical_result)."""
     if poll.mode != Mode.EXTERNAL:
         raise ActionError(
             f"Ngày {poll.held_on:%d/%m/%Y} chưa có quy định bỏ phiếu, kiểm phiếu nào có hiệu lực trong hệ thống, nên không tổ chức "
