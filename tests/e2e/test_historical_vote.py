@@ -45,7 +45,7 @@ def test_record_a_2023_acclamation_and_download_its_counting_record(world, page,
     page.goto(f"/binh-xet/bo-phieu/them/?hoi-nghi={meeting.uid}")
     expect(page.get_by_text("trước khi có quy định bỏ phiếu, kiểm phiếu trong hệ thống")).to_be_visible()
     page.get_by_label("Nội dung bỏ phiếu").fill("Suy tôn đơn vị dẫn đầu Khối thi đua các cơ quan Đảng tỉnh năm 2023")
-    expect(page.get_by_label("Hình thức", exact=True)).to_have_value("EXTERNAL")
+    expect(page.locator("select[name=mode]")).to_have_value("EXTERNAL")
     page.get_by_label("Ban Tuyên giáo Tỉnh ủy").check()
     page.get_by_label("Ban Tổ chức Tỉnh ủy").check()
     page.get_by_role("button", name="Lập cuộc bỏ phiếu").click()
