@@ -336,6 +336,7 @@ SAMPLES: dict[str, Sample] = {
     "blocs:commitment_confirm": Sample(lambda w: {"uid": extras(w).commitment.uid}, UNIT_SEEN_BY),
     "blocs:meeting_create": Sample(lambda w: {"uid": extras(w).year.uid}, UNIT_SEEN_BY, requires="bloc.lead"),
     "blocs:meeting_detail": Sample(lambda w: {"uid": extras(w).meeting.uid}, UNIT_SEEN_BY),
+    "blocs:meeting_minutes_generate": Sample(lambda w: {"uid": extras(w).meeting.uid}, UNIT_SEEN_BY),
     "blocs:report": Sample(lambda w: {"uid": extras(w).year.uid, "kind": "tong-ket"}, UNIT_SEEN_BY),
     # A province-level movement is seen through province-wide grants; a registration by its unit too.
     "movements:movement_detail": Sample(lambda w: {"uid": extras(w).movement.uid}, PROVINCE_SEEN_BY),

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from thidua.accounts.models import Grant
 from thidua.audit.models import AuditLog
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 AN_GIANG_PARTY_BLOCK = [
     "Ban Tuyên giáo Tỉnh ủy", "Trường Chính trị Tôn Đức Thắng", "Ban Tổ chức Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy",
-    "Ban Nội chính Tỉnh ủy", "Ban Dân vận Tỉnh ủy", "Văn phòng Tỉnh ủy", "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh", "Báo An Giang",
+    "Ban Nội chính Tỉnh ủy", "Ban Dân vận Tỉnh ủy", "Văn phòng Tỉnh ủy", "Đảng uỷ Khối Cơ quan và Doanh nghiệp tỉnh", "Báo An Giang",
 ]
 QUANG_NINH_GENERAL_BLOCK = [
     "Văn phòng HĐND tỉnh", "Văn phòng UBND tỉnh", "Sở Nội vụ", "Sở Ngoại vụ", "Sở Kế hoạch và Đầu tư", "Sở Tư pháp", "Thanh tra tỉnh",
@@ -71,7 +72,7 @@ def test_an_giang_party_block_2023_is_in_the_old_province(demo_loaded):
     assert units["Báo An Giang"].kind == "PUBLIC_SERVICE"
     assert (units["Ban Tổ chức Tỉnh ủy"].kind, units["Ban Tổ chức Tỉnh ủy"].doc_format) == ("PARTY", "HD36")
     assert units["Ban Tổ chức Tỉnh ủy"].superior_name == "TỈNH ỦY AN GIANG"
-    assert units["Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh"].superior_name == "ĐẢNG BỘ TỈNH AN GIANG"
+    assert units["Đảng uỷ Khối Cơ quan và Doanh nghiệp tỉnh"].superior_name == "ĐẢNG BỘ TỈNH AN GIANG"
     # The named head of the block in the seed article.
     head = Person.objects.get(full_name="Trần Thị Thanh Hương")
     assert head.unit == units["Ban Tuyên giáo Tỉnh ủy"] and head.position_title == "Trưởng ban" and head.birth_date is None
@@ -151,7 +152,7 @@ def test_2025_merger_is_recorded_as_lineage(demo_loaded):
     assert AuditLog.objects.filter(action="org.lineage.merge", object_uid=str(event.uid)).exists()
     lc = Unit.objects.get(province__code="12", name="Ban Tuyên giáo và Dân vận Tỉnh ủy")
     assert {u.name for u, _ in selectors.predecessors(lc)} == {"Ban Tuyên giáo Tỉnh ủy", "Ban Dân vận Tỉnh ủy"}
-    duk = Unit.objects.get(province__code="89", name="Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh")
+    duk = Unit.objects.get(province__code="89", name="Đảng uỷ Khối Cơ quan và Doanh nghiệp tỉnh")
     assert duk.ended_on is not None
     thai_nguyen = Unit.objects.get(province__code="19", name="Ban Tuyên giáo và Dân vận Tỉnh ủy")
     assert {u.province.name for u, _ in selectors.predecessors(thai_nguyen)} == {"Bắc Kạn"}
@@ -211,11 +212,22 @@ def test_block_years_of_the_seeds(demo_loaded):
     covenant = Covenant.objects.get(bloc_year=qn2018)
     assert covenant.state == CovenantState.SIGNED and covenant.signed_on == dt.date(2017, 12, 20)
     assert covenant.commitments.count() == 7 and not covenant.commitments.filter(confirmed_at__isnull=True).exists()
+    # Confirmed on the signing day of the article, never on the day the demo was loaded.
+    assert {c.confirmed_at.date() for c in covenant.commitments.all()} == {dt.date(2017, 12, 20)}
+    from thidua.scoring.models import ScoringRound
+
+    published = ScoringRound.objects.get(bloc_year=qn2017).published_at
+    assert timezone.localtime(published).date() == dt.date(2017, 12, 20)
 
     lc2022 = year("12", "Lai Châu", "Khối thi đua Khối Đảng tỉnh", 2022)
     assert lc2022.head_unit.name == "Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh"
     states = set(Registration.objects.filter(bloc_year=lc2022).values_list("state", flat=True))
-    assert Registration.objects.filter(bloc_year=lc2022).count() == 8 and {"APPROVED", "SUBMITTED", "RETURNED", "DRAFT"} <= states
+    assert Registration.objects.filter(bloc_year=lc2022).count() == 8 and {"APPROVED", "SUBMITTED", "RETURNED"} == states
+    # "ngay từ đầu năm": every registration sent early in 2022, none late, no load-day date.
+    from thidua.movements.selectors import rollup
+
+    assert not any(row["late"] for row in rollup(lc2022, Registration.objects.filter(bloc_year=lc2022)))
+    assert {r.submitted_at.year for r in Registration.objects.filter(bloc_year=lc2022)} == {2022}
 
     bk2023 = year("06", "Bắc Kạn", "Khối thi đua các cơ quan Đảng tỉnh", 2023)
     assert (bk2023.head_unit.name, bk2023.deputy_unit.name) == ("Ban Dân vận Tỉnh ủy", "Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh")

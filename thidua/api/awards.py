@@ -69,6 +69,10 @@ class AwardTypeOut(Schema):
     effective_to: Optional[dt.date]
     has_rule: bool = Field(description="true: hệ thống xét điều kiện tự động; false: thẩm định thủ công")
     manual_reason: str
+    counts_as_basis: Optional[bool] = Field(
+        description="Danh mục của tỉnh: có được tính làm thành tích để xét khen thưởng cao hơn (tặng của ngành, đoàn thể, đột xuất: "
+        "thường không); null: danh mục theo Luật, hệ thống xét theo loại hình khen thưởng"
+    )
     note: str
     province: Optional[ProvinceRef] = Field(description="null: danh mục theo Luật (toàn quốc)")
     rule_versions: List[str] = Field(description="Các phiên bản quy định có tiêu chuẩn của mã này")
@@ -88,6 +92,7 @@ class AwardTypeIn(Schema):
     effective_from: Optional[dt.date] = None
     effective_to: Optional[dt.date] = None
     manual_reason: str = ""
+    counts_as_basis: bool = False
     note: str = ""
 
 
@@ -257,6 +262,7 @@ def award_type_out(a: AwardType) -> dict:
         "effective_to": a.effective_to,
         "has_rule": a.has_rule,
         "manual_reason": a.manual_reason,
+        "counts_as_basis": a.counts_as_basis if a.province_id else None,
         "note": a.note,
         "province": _province_ref(a.province),
         "rule_versions": [v["key"] for v in registry.award_versions(a.code)] if a.has_rule else [],

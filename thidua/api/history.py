@@ -10,7 +10,7 @@ audit row and compare-and-set. Subjects are named by kind ("ca-nhan" | "don-vi")
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Any, Dict, List, Literal, Optional
+from typing import Annotated, Any, Dict, List, Literal, Optional
 from uuid import UUID
 
 from django.http import Http404
@@ -22,8 +22,9 @@ from thidua.core.access import get_scoped_or_404, scoped
 from thidua.history import actions, batch, selectors
 from thidua.history.models import AwardKind, AwardRecord, AwardSource, DecisionLevel, TaskRating
 from thidua.org.models import Person, Province, Unit
+from thidua.awards.selectors import award_label
 from thidua.rules import council
-from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES, COLLECTIVE, INDIVIDUAL, RATINGS, awards_for
+from thidua.rules.catalogue import AWARD_CODES, CATALOGUE_BY_CODE, COLLECTIVE, INDIVIDUAL, RATINGS, awards_for
 from thidua.rules.errors import WhatIfError
 
 router = Router(tags=["Hồ sơ thành tích"])
@@ -32,6 +33,8 @@ ERRORS: Dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 WRITE_ERRORS: Dict[int, Any] = {**ERRORS, 409: ErrorOut}
 SubjectKind = Literal["ca-nhan", "don-vi"]
 AwardCode = Literal[AWARD_CODES]  # type: ignore[valid-type]
+# What history records: every catalogue entry, the law's (coded or manual) or the province's own (issue #19).
+RecordCode = Annotated[str, Field(min_length=2, max_length=30, description="Mã trong danh mục: " + ", ".join(CATALOGUE_BY_CODE) + " hoặc mã của tỉnh")]
 RatingCode = Literal[RATINGS]  # type: ignore[valid-type]
 AwardKindCode = Literal[tuple(AwardKind.values)]  # type: ignore[valid-type]
 LevelCode = Literal[tuple(DecisionLevel.values)]  # type: ignore[valid-type]
@@ -74,7 +77,7 @@ class HistoryOut(Schema):
 
 
 class AwardIn(Schema):
-    award: AwardCode
+    award: RecordCode
     year: int
     kind: AwardKindCode = "MERIT"
     external: bool = Field(False, description="Quyết định của cấp trên, ngoài hệ thống")
@@ -140,7 +143,7 @@ def _subject(user, kind: str, uid: UUID, action: str = "registry.view"):
 
 
 def _award_out(a: AwardRecord) -> dict:
-    return {"uid": a.uid, "award": a.award_code, "name": AWARD_NAMES[a.award_code], "kind": a.award_kind, "year": a.year,
+    return {"uid": a.uid, "award": a.award_code, "name": award_label(a.award_code), "kind": a.award_kind, "year": a.year,
             "decision_number": a.decision_number, "decision_date": a.decision_date, "decision_issuer": a.decision_issuer,
             "decision_level": a.decision_level, "source": a.source, "decision_uid": a.decision_uid, "revoked": a.revoked,
             "revoked_reason": a.revoked_reason, "revoked_on": a.revoked_on, "version": a.version}

@@ -9,7 +9,7 @@ state (gửi, tiếp nhận, trả lại…) are reachable with "registry.view";
 # No `from __future__ import annotations`: ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Any, Dict, List, Literal, Optional
+from typing import Annotated, Any, Dict, List, Literal, Optional
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema
@@ -17,18 +17,21 @@ from ninja import Field, Query, Router, Schema
 from thidua.api.auth import requires
 from thidua.api.errors import ReferenceNotFound
 from thidua.api.registry import ErrorOut, PageParams, _page, _ref, _user
-from thidua.core.access import get_scoped_or_404, provinces_for, scoped
+from thidua.core.access import get_scoped_or_404, scoped
 from thidua.core.errors import ActionError
 from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
 from thidua.proposals.models import Decision, Proposal, ProposalItem
+from thidua.awards.selectors import award_label
 from thidua.rules import council
-from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
+from thidua.rules.catalogue import CATALOGUE_BY_CODE
 from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES
 
 router = Router(tags=["Đề nghị, quyết định khen thưởng"])
 
-AwardCode = Literal[AWARD_CODES]  # type: ignore[valid-type]
+# Every entry of the catalogue: the law's (coded or manual appraisal) and the province's own, e.g.
+# awards of other issuers (issue #19); the action says in Vietnamese when a code is not in it.
+AwardCode = Annotated[str, Field(min_length=2, max_length=30, description="Mã trong danh mục: " + ", ".join(CATALOGUE_BY_CODE) + " hoặc mã của tỉnh")]
 LevelCode = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
 StateCode = Literal[tuple(PROPOSAL_STATES)]  # type: ignore[valid-type]
 EventCode = Literal[tuple(e for e in PROPOSAL_EVENTS if e != "decide")]  # type: ignore[valid-type]
@@ -218,7 +221,7 @@ def item_out(item: ProposalItem) -> dict:
     return {
         "uid": item.uid, "subject_kind": item.subject_kind, "person": item.person.uid if item.person_id else None,
         "unit": item.unit.uid if item.unit_id else None, "subject_name": item.subject_name, "award": item.award,
-        "award_name": AWARD_NAMES[item.award], "achievements": item.achievements,
+        "award_name": award_label(item.award), "achievements": item.achievements,
         "outcome": (item.eligibility or {}).get("outcome"), "blockers": item.blockers or [], "blocking": bool(item.blocking()),
         "status": council.status(item.eligibility) if (item.eligibility or {}).get("outcome") else None,
         "council_confirmations": [c.text for c in item.council_confirmations.all()],
@@ -249,7 +252,7 @@ def decision_out(d: Decision) -> dict:
         "subject": d.subject, "proposal": d.proposal.uid if d.proposal_id else None, "money_total": d.money_total,
         "revoked_on": d.revoked_on, "revoke_reason": d.revoke_reason, "version": d.version,
         "recipients": [
-            {"uid": r.uid, "subject_kind": r.subject_kind, "subject_name": r.subject_name, "award": r.award, "award_name": AWARD_NAMES[r.award],
+            {"uid": r.uid, "subject_kind": r.subject_kind, "subject_name": r.subject_name, "award": r.award, "award_name": award_label(r.award),
              "year": r.year, "amount_vnd": r.amount_vnd, "money_note": r.money_note, "revoked_on": r.revoked_on, "revoke_reason": r.revoke_reason}
             for r in d.recipients.select_related("person", "unit").order_by("pk")
         ],
@@ -382,15 +385,15 @@ def issue_decision(request, uid: UUID, payload: IssueIn):
 @requires("decision.issue")
 def record_external(request, payload: ExternalIn):
     user = _user(request)
-    province: Optional[Province] = provinces_for(user, "decision.issue").order_by("name").first()
-    if province is None:
-        raise ActionError("Tài khoản không ghi nhận được quyết định cho tỉnh nào.")
     rows = []
     for row in payload.recipients:
         person, unit = _subject(user, row.person, row.unit)
         rows.append({"person": person, "unit": unit, "award": row.award, "year": row.year})
     data = _decision_data(user, payload)
     data.setdefault("level", "CENTRAL")
+    province: Optional[Province] = actions.external_decision_province(user, issuer_unit=data.get("issuer_unit"), rows=rows)
+    if province is None:
+        raise ActionError("Tài khoản không ghi nhận được quyết định cho tỉnh nào.")
     decision = actions.do_record_external_decision(actor=user, province=province, data=data, recipients=rows)
     return 201, decision_out(decision)
 

@@ -121,7 +121,7 @@ class PollOut(Schema):
     method: str
     mode: str
     quota: Optional[int]
-    threshold_pct: Decimal
+    threshold_pct: Optional[Decimal] = Field(description="Trống: cuộc bỏ phiếu trước khi có quy định, biên bản không nêu tỷ lệ")
     base: str
     citation: str
     rule_version: str
@@ -178,9 +178,12 @@ class ResultIn(Schema):
     version: int
     source: SourceCode = "SHOW_OF_HANDS"
     council_size: Optional[int] = None
-    present: int
+    present: Optional[int] = Field(None, description="Bắt buộc, trừ cuộc bỏ phiếu trước khi có quy định mà biên bản không ghi")
     written_opinions: int = 0
-    yes: Dict[int, int] = Field(..., description="Số phiếu đồng ý theo mã (id) người, đơn vị")
+    yes: Dict[int, int] = Field(default_factory=dict, description="Số phiếu đồng ý theo mã (id) người, đơn vị")
+    declared: Optional[List[int]] = Field(
+        None, description="Chỉ cho cuộc bỏ phiếu trước khi có quy định: mã (id) người, đơn vị mà hội nghị đã công bố (ghi nhận theo biên bản)"
+    )
 
 
 class ChairChoiceIn(Schema):
@@ -396,6 +399,8 @@ def record_result(request, uid: UUID, payload: ResultIn):
     user = _user(request)
     poll = _poll(user, uid)
     counts = {"present": payload.present, "written_opinions": payload.written_opinions, "yes": payload.yes}
+    if payload.declared is not None:
+        counts["declared"] = payload.declared
     if payload.council_size:
         counts["council_size"] = payload.council_size
     poll = actions.do_record_result(actor=user, poll=poll, counts=counts, source=payload.source, expected_version=payload.version)

@@ -28,7 +28,7 @@ from thidua.rules.registry import FAMILIES, OverrideInvalid, param_label, valida
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
 AWARD_TYPE_FIELDS = [
     "name", "kind", "subjects", "level", "authority", "categories", "citation", "effective_from", "effective_to",
-    "manual_reason", "note",
+    "manual_reason", "counts_as_basis", "note",
 ]
 DEFAULT_MANUAL_REASON = "Danh hiệu, hình thức do tỉnh quy định: chưa có quy tắc xét tự động, thẩm định thủ công theo quy định của tỉnh."
 

@@ -46,7 +46,7 @@ class AwardTypeForm(VietnameseFormMixin, forms.ModelForm):
     class Meta:
         model = AwardType
         fields = ["code", "name", "kind", "subjects", "level", "authority", "categories", "citation", "effective_from",
-                  "effective_to", "manual_reason", "note"]
+                  "effective_to", "manual_reason", "counts_as_basis", "note"]
 
     def __init__(self, *args, provinces=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +56,7 @@ class AwardTypeForm(VietnameseFormMixin, forms.ModelForm):
         else:
             self.fields["province"].queryset = provinces
             self.fields["code"].help_text = "Chữ in hoa không dấu, ví dụ KNC_TINH (không trùng mã của danh mục theo Luật)."
+        self.fields["authority"].help_text = "Cơ quan, tổ chức tặng: UBND tỉnh, Hội Nhà báo Việt Nam, Công an tỉnh, ban tổ chức giải báo chí…"
         self.fields["manual_reason"].help_text = "Danh hiệu, hình thức của tỉnh không có quy tắc xét tự động: ghi cách thẩm định."
         self._validate_unique = False
         self.fields["manual_reason"].widget.attrs["rows"] = 3

@@ -55,6 +55,12 @@ class AwardType(TimestampedModel):
     effective_to = models.DateField("Áp dụng đến", null=True, blank=True)
     has_rule = models.BooleanField("Có quy tắc xét tự động", default=False)
     manual_reason = models.TextField("Lý do thẩm định thủ công", blank=True)
+    # An award of another issuer (Hội Nhà báo Việt Nam, Công an tỉnh, a press prize…) or an ad hoc,
+    # sector award is usually no basis for a higher award (domain-rules §3; NĐ 152/2025 Điều 4 khoản 3).
+    counts_as_basis = models.BooleanField(
+        "Được tính làm thành tích để xét khen thưởng cao hơn", default=False,
+        help_text="Thường không: khen thưởng đột xuất, theo chuyên đề, của ngành, đoàn thể không là căn cứ xét khen thưởng cao hơn.",
+    )
     note = models.TextField("Ghi chú", blank=True)
     search_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
 

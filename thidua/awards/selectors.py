@@ -68,6 +68,42 @@ def award_choices(province=None, *, subject: str | None = None, kind: str | None
     return [(row.code, row.name) for row in rows]
 
 
+def catalogue_order(code: str) -> tuple[int, str]:
+    """Sort key: the law's catalogue order, then the province's own codes."""
+    codes = list(CATALOGUE_BY_CODE)
+    return (codes.index(code), code) if code in CATALOGUE_BY_CODE else (len(codes), code)
+
+
+def recordable_entry(code: str, province=None, on: dt.date | None = None) -> AwardType | None:
+    """The catalogue entry of ``code`` that a proposal, a decision or a history record may name:
+    the law's catalogue (coded or manual) or the province's own entries (issue #19). With ``on``,
+    an entry not yet or no longer in force is left out; history records pass no date."""
+    row = catalogue_entry_for(code, province)
+    if row is None and province is not None:
+        # A unit of a province merged in 2025 receives the awards its new province lists.
+        province_id = getattr(province, "pk", province)
+        row = AwardType.objects.filter(province_id__in=_with_successors(province_id), code=canonical_code(code)).first()
+    if row is None or on is None:
+        return row
+    if row.effective_to is not None and row.effective_to < on:
+        return None
+    return row
+
+
+def catalogue_award_choices(subject: str | None = None, province=None) -> list[tuple[str, str]]:
+    """(code, name) of every catalogue entry for a person or a collective, coded or manual: the law's,
+    then the province's own (awards of other issuers: Hội Nhà báo, Công an tỉnh…), issue #19."""
+    scope = Q(province__isnull=True)
+    if province is not None:
+        scope |= Q(province_id__in=_with_successors(getattr(province, "pk", province)))
+    rows = AwardType.objects.filter(scope).exclude(effective_to__lt=dt.date.today()).order_by("province_id", "kind", "pk")
+    out = []
+    for row in filter_catalogue(rows, subject=subject or ""):
+        if set(row.subjects) & {"individual", "collective"}:
+            out.append((row.code, row.name if row.province_id is None else f"{row.name} ({row.authority})" if row.authority else row.name))
+    return out
+
+
 def manual_appraisal_reason(code: str, province=None) -> str | None:
     """Why ``code`` has no coded rule (it goes through manual appraisal), or None when the engine evaluates it."""
     row = catalogue_entry_for(code, province)

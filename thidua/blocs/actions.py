@@ -149,6 +149,17 @@ def do_open_year(*, actor, bloc: Bloc, year: int, copy_members: bool = True) -> 
     _create_default_deadlines(bloc_year)
     notes: list[str] = []
     previous = BlocYear.objects.filter(bloc=bloc, year__lt=year).order_by("-year").first()
+    if copy_members and previous is None:
+        # An earlier year opened afterwards (recording history): copy the nearest later year,
+        # leaving out units that did not exist yet then (issue #19).
+        later = BlocYear.objects.filter(bloc=bloc, year__gt=year).order_by("year").first()
+        if later is not None:
+            for membership in later.memberships.filter(left_on__isnull=True).select_related("unit").order_by("pk"):
+                unit = membership.unit
+                if unit.established_on and unit.established_on > dt.date(year, 12, 31):
+                    notes.append(f"{unit.name} thành lập ngày {unit.established_on:%d/%m/%Y}, chưa có trong khối năm {year}.")
+                    continue
+                _add_membership(bloc_year, unit, joined_on=None, reason=f"Theo danh sách thành viên năm {later.year}")
     if copy_members and previous is not None:
         start = dt.date(year, 1, 1)
         for membership in previous.memberships.filter(left_on__isnull=True).select_related("unit").order_by("pk"):

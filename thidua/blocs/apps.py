@@ -8,6 +8,7 @@ class BlocsConfig(AppConfig):
 
     def ready(self) -> None:
         from thidua.blocs import documents  # noqa: F401  (registers the block's document kinds)
+        from thidua.blocs import meeting_minutes  # noqa: F401  (biên bản hội nghị)
         from thidua.blocs import models as m
         from thidua.core.access import register_scope
 

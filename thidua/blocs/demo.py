@@ -15,6 +15,7 @@ from collections import Counter
 from django.db import transaction
 
 from thidua.blocs import actions
+from thidua.core.demo_dates import at, restamp
 from thidua.blocs.models import Bloc, BlocKind, BlocYear, Covenant, HeadSelection, Meeting
 from thidua.movements import actions as movement_actions
 from thidua.movements.models import Movement, Registration
@@ -132,7 +133,16 @@ def _ensure_covenant(bloc_year: BlocYear, signed_on: dt.date, stats: Counter) ->
         )
     covenant.refresh_from_db()
     actions.do_sign_covenant(actor=None, covenant=covenant, signed_on=signed_on, expected_version=covenant.version)
+    # Confirmed on the day the covenant was signed at the meeting (20/12/2017), not the load day.
+    restamp(covenant.commitments.all(), confirmed_at=at(signed_on))
     stats["covenants"] += 1
+
+
+def _registration_sent_on(bloc_year: BlocYear) -> dt.date:
+    """The first working days of the year, and never after the block's registration deadline."""
+    start = dt.date(bloc_year.year, 1, 10)
+    deadline = bloc_year.deadlines.filter(kind="REGISTRATION").order_by("due_on").first()
+    return min(start, deadline.due_on) if deadline is not None else start
 
 
 def _ensure_registrations(bloc_year: BlocYear, stats: Counter) -> None:
@@ -150,10 +160,8 @@ def _ensure_registrations(bloc_year: BlocYear, stats: Counter) -> None:
             items=items, expected_version=registration.version,
         )
         registration.refresh_from_db()
-        # Leave a realistic mix: most approved, one waiting, one returned, one not yet sent.
-        if index == len(bloc_year.memberships.all()) - 1:
-            stats["registrations"] += 1
-            continue
+        # Every unit registered "ngay từ đầu năm" (seed 003); a realistic mix of replies: most
+        # approved, one waiting, one returned for more detail.
         movement_actions.do_submit_registration(actor=None, registration=registration, expected_version=registration.version)
         if index == 1:
             movement_actions.do_return_registration(
@@ -161,6 +169,9 @@ def _ensure_registrations(bloc_year: BlocYear, stats: Counter) -> None:
             )
         elif index != 2:
             movement_actions.do_approve_registration(actor=None, registration=registration, expected_version=registration.version)
+        # "đăng ký … ngay từ đầu năm": sent within the year's first registration deadline.
+        sent_on = _registration_sent_on(bloc_year)
+        restamp(Registration.objects.filter(pk=registration.pk), submitted_at=at(sent_on), decided_at=at(sent_on + dt.timedelta(days=3)))
         stats["registrations"] += 1
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cam-ket/<uuid:uid>/xac-nhan/", views.commitment_confirm, name="commitment_confirm"),
     path("nam/<uuid:uid>/hoi-nghi/them/", views.meeting_create, name="meeting_create"),
     path("hoi-nghi/<uuid:uid>/", views.meeting_detail, name="meeting_detail"),
+    path("hoi-nghi/<uuid:uid>/bien-ban/", views.meeting_minutes_generate, name="meeting_minutes_generate"),
     path("nam/<uuid:uid>/bao-cao/<slug:kind>/", views.report_page, name="report"),
     path("<uuid:uid>/luan-phien/", views.rotation_set, name="rotation_set"),
     path("nam/<uuid:uid>/han/", views.deadline_set, name="deadline_set"),

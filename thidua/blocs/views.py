@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.blocs import actions, selectors
 from thidua.blocs.forms import AddMemberForm, BlocFilterForm, BlocForm, LeadershipForm, OpenYearForm, RemoveMemberForm
-from thidua.blocs.models import Bloc, BlocKind, BlocYear, Membership
+from thidua.blocs.models import Bloc, BlocKind, BlocYear, Meeting, Membership
 from thidua.core.access import access, ensure, get_scoped_or_404, provinces_for, scope_of, scoped, units_for
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError
@@ -166,9 +166,15 @@ def _year_context(request, bloc_year, **forms):
         "remove_form": RemoveMemberForm(),
         "head_term": bloc_year.head_term(),
         "meetings": bloc_year.meetings.all(),
+        # The meeting (often of the year before) where this year's head was elected (issue #19).
+        "decided_at": bloc_year.head_decided_on and Meeting.objects.filter(
+            bloc_year__bloc=bloc, held_on=bloc_year.head_decided_on
+        ).select_related("bloc_year").order_by("pk").first(),
         "deadlines": [
             {"label": d.get_kind_display(), "kind": d.kind, "due_on": d.due_on, "days_left": (d.due_on - dt.date.today()).days,
-             "days_overdue": (dt.date.today() - d.due_on).days, "done": done.get(d.kind)}
+             "days_overdue": (dt.date.today() - d.due_on).days, "done": done.get(d.kind),
+             # A year long closed is history: no day count of an overdue step (issue #19).
+             "closed": bloc_year.year < dt.date.today().year - 1}
             for d in bloc_year.deadlines.all()
         ],
     }
@@ -434,8 +440,6 @@ def meeting_create(request, uid):
 
 @access("registry.view")
 def meeting_detail(request, uid):
-    from thidua.blocs.models import Meeting
-
     meeting = get_scoped_or_404(request.user, Meeting.objects.select_related("bloc_year__bloc"), uid=uid)
     bloc_year = meeting.bloc_year
     can_lead = _can_lead(request.user, bloc_year.bloc)
@@ -463,8 +467,34 @@ def meeting_detail(request, uid):
         # Votes held at this meeting (bình xét, suy tôn; thidua.voting).
         "polls": meeting.polls.order_by("created_at"),
         "can_manage_polls": scope_of(request.user).can("poll.manage"),
+        "document": _minutes_document(meeting),
+        # The next year whose head this meeting elected: each page shows where the decision is.
+        "elected_year": BlocYear.objects.filter(bloc=bloc_year.bloc, year=bloc_year.year + 1, head_decided_on=meeting.held_on).first(),
+        "can_generate": can_lead,
     }
     return render(request, "blocs/meeting_form.html", context)
+
+
+def _minutes_document(meeting):
+    from thidua.documents.models import IssuedDocument
+
+    return IssuedDocument.objects.filter(kind="MEETING_MINUTES", source_key=str(meeting.uid)).first()
+
+
+@require_POST
+@access("registry.view")
+def meeting_minutes_generate(request, uid):
+    """Generate (or re-generate while a draft) the biên bản hội nghị (DOCX); the head unit issues it."""
+    from thidua.documents.actions import do_generate_document
+
+    meeting = get_scoped_or_404(request.user, Meeting.objects.select_related("bloc_year__bloc", "bloc_year__head_unit"), uid=uid)
+    try:
+        do_generate_document(actor=request.user, kind_code="MEETING_MINUTES", source=meeting)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã sinh biên bản hội nghị (DOCX).")
+    return redirect(reverse("blocs:meeting_detail", args=[meeting.uid]))
 
 
 # ---------------------------------------------------------------- review reports

@@ -282,11 +282,16 @@ def do_record_external_result(
         raise ActionError("Hãy nhập tổng số thành viên (người có quyền bỏ phiếu).", field="council_size")
     if not isinstance(electorate, int) or electorate < 1:
         raise ActionError("Tổng số thành viên phải là số nguyên từ 1 trở lên.", field="council_size")
-    problems = rules.check(
-        clean, candidates=candidate_list(poll), method=poll.method, electorate=electorate, quota=poll.quota, require_ballots=False,
-    )
-    if problems:
-        raise _problems_error(problems)
+    if poll.is_historical:
+        # Before any rule version the minutes are recorded as they are (some give no figures);
+        # voting.historical checks what is given and the declared outcome.
+        declared = counts.get("declared") or []
+    else:
+        problems = rules.check(
+            clean, candidates=candidate_list(poll), method=poll.method, electorate=electorate, quota=poll.quota, require_ballots=False,
+        )
+        if problems:
+            raise _problems_error(problems)
     path, sha = store_upload("counting", minutes_upload)
     with transaction.atomic():
         evidence = ExternalResult(
@@ -307,6 +312,8 @@ def do_record_external_result(
             extra["minutes_date"] = minutes_date.isoformat()
         if not poll.electorate_size:
             extra["council_size"] = electorate
+        if poll.is_historical:
+            extra["declared"] = [str(getattr(c, "pk", c)) for c in declared]
         do_record_result(actor=actor, poll=poll, counts=_result_counts(poll, clean, extra), source="EXTERNAL", expected_version=expected_version)
     return evidence
 

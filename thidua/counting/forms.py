@@ -67,8 +67,19 @@ class TallyForm(VietnameseFormMixin, forms.Form):
 
 
 class ExternalResultForm(TallyForm):
-    def __init__(self, *args, needs_size: bool, **kwargs):
+    """`historical`: a vote held before any rule version — figures as the minutes give them (may be
+    blank) and the outcome the meeting declared, recorded without judging."""
+
+    def __init__(self, *args, needs_size: bool, historical: bool = False, **kwargs):
         super().__init__(*args, ballots_required=False, **kwargs)
+        self.historical = historical
+        if historical:
+            for name in ["present", "written_opinions"] + [f"yes_{cid}" for cid, _ in self.candidates]:
+                self.fields[name].required = False
+            self.fields["declared"] = forms.MultipleChoiceField(
+                label="Hội nghị công bố (trúng cử, được suy tôn, được đề nghị)", choices=self.candidates,
+                widget=forms.CheckboxSelectMultiple, error_messages={"required": "Hãy chọn người, đơn vị mà hội nghị đã công bố."},
+            )
         if needs_size:
             self.fields["council_size"] = _count_field("Tổng số thành viên (người có quyền biểu quyết)")
             self.fields["council_size"].min_value = 1
@@ -93,6 +104,8 @@ class ExternalResultForm(TallyForm):
         counts = super().counts()
         if "council_size" in self.fields:
             counts["council_size"] = self.cleaned_data.get("council_size")
+        if self.historical:
+            counts["declared"] = list(self.cleaned_data.get("declared") or [])
         return counts
 
 

@@ -220,6 +220,8 @@ def _figures(data: MinutesData) -> list[Paragraph]:
         f"Tổng số {data.electorate_label}: {data.members_total}.",
         f"Số có mặt: {present}; vắng mặt: {absent}, trong đó có {written} ý kiến bằng văn bản gửi Tổ kiểm phiếu.",
     ]
+    if counts.get("present") is None and data.result.get("historical"):
+        lines = [f"Tổng số {data.electorate_label}: {data.members_total or 'biên bản không ghi'}.", "Số có mặt: biên bản không ghi."]
     quorum = data.result.get("quorum") or {}
     if quorum.get("text"):
         lines.append(quorum["text"])
@@ -246,6 +248,8 @@ def threshold_text(threshold: dict, electorate_label: str) -> str:
     """"Ngưỡng: ít nhất 80% tổng số thành viên Hội đồng (kể cả vắng mặt), tức ít nhất 6/7 phiếu đồng ý; căn cứ: …"."""
     if not threshold:
         return ""
+    if threshold.get("source") == "minutes":  # a vote before any rule version: as the minutes state it
+        return threshold.get("text") or ""
     percent = str(threshold.get("percent", "")).replace(".", ",")
     text = (
         f"Ngưỡng: ít nhất {percent}% tổng số {electorate_label} (kể cả vắng mặt), tức ít nhất "
@@ -268,6 +272,11 @@ def result_rows(result: dict, labels: dict[str, str] | None = None) -> list[list
     rows = []
     for index, row in enumerate(result.get("results") or [], start=1):
         name = labels.get(str(row["id"])) or row.get("name") or str(row["id"])
+        if result.get("historical"):
+            outcome = "Hội nghị công bố" if row.get("selected") else "Không công bố"
+            yes = "—" if row["yes"] is None else str(row["yes"])
+            rows.append([str(index), name, yes, "—" if row.get("percent") is None else vn_percent(row["percent"]), outcome])
+            continue
         if row.get("selected"):
             outcome = "Đạt, được chọn"
         elif row.get("passed"):
@@ -311,6 +320,9 @@ def minutes_spec(data: MinutesData, labels: dict[str, str] | None = None) -> Doc
         body.append(Paragraph(f"Ban kiểm phiếu gồm: {', '.join(board)}."))
     body.append(Heading(f"{roman[section - 1]}. KẾT QUẢ KIỂM PHIẾU"))
     section += 1
+    if result.get("historical"):
+        body.append(Paragraph(f"Kết quả {result.get('note') or ''}: cuộc bỏ phiếu diễn ra trước khi có quy định bỏ phiếu, kiểm phiếu "
+                              "có hiệu lực trong hệ thống; hệ thống không xét lại kết quả.", bold=True))
     if data.source == "EXTERNAL":
         body.append(
             Paragraph(

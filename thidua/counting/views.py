@@ -237,7 +237,8 @@ def result_rows(poll: Poll) -> list[dict]:
     rows = []
     for row in (poll.result or {}).get("results") or []:
         rows.append({
-            "label": labels.get(str(row["id"])) or row.get("name") or row["id"], "yes": row["yes"], "percent": vn_percent(row["percent"]),
+            "label": labels.get(str(row["id"])) or row.get("name") or row["id"],
+            "yes": "—" if row["yes"] is None else row["yes"], "percent": "—" if row.get("percent") is None else vn_percent(row["percent"]),
             "passed": row["passed"], "selected": row["selected"], "text": row.get("text", ""),
         })
     return rows
@@ -271,7 +272,7 @@ def external(request, uid):
         raise Http404("Không tìm thấy")
     if poll.state == PollState.RESULT:
         return redirect("counting:result", uid=poll.uid)
-    kwargs = dict(candidates=actions.candidate_list(poll), ask_no=False, needs_size=not poll.electorate_size)
+    kwargs = dict(candidates=actions.candidate_list(poll), ask_no=False, needs_size=not poll.electorate_size, historical=poll.is_historical)
     if request.method == "POST":
         form = ExternalResultForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():

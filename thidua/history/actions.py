@@ -99,12 +99,20 @@ def _check_rating(rating) -> str:
 
 
 def _check_award_code(code, subject) -> str:
-    if code not in AWARD_CODES:
-        raise ActionError(f"Không có danh hiệu, hình thức khen thưởng mã “{code}” trong danh mục.", field="award_code")
+    """Any catalogue entry, coded or manual, national or the subject's province's own (issue #19)."""
+    if code in AWARD_CODES:
+        subjects, name = AWARD_SUBJECTS[code], AWARD_NAMES[code]
+    else:
+        from thidua.awards.selectors import recordable_entry
+
+        entry = recordable_entry(code or "", getattr(subject, "province", None))
+        if entry is None:
+            raise ActionError(f"Không có danh hiệu, hình thức khen thưởng mã “{code}” trong danh mục.", field="award_code")
+        subjects, name = tuple(entry.subjects or ()), entry.name
     kind = subject_kind(subject)
-    if kind not in AWARD_SUBJECTS[code]:
+    if kind not in subjects:
         who = "cá nhân" if kind == INDIVIDUAL else "tập thể"
-        raise ActionError(f"{AWARD_NAMES[code]} không xét tặng cho {who}.", field="award_code")
+        raise ActionError(f"{name} không xét tặng cho {who}.", field="award_code")
     return code
 
 

@@ -46,9 +46,14 @@ class AwardForm(VietnameseFormMixin, forms.Form):
     external = forms.BooleanField(label="Quyết định của cấp trên, ngoài hệ thống", required=False)
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
-    def __init__(self, *args, subject_kind: str, **kwargs):
+    def __init__(self, *args, subject_kind: str, province=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["award_code"].choices = [(code, AWARD_NAMES[code]) for code in awards_for(subject_kind)]
+        # Every catalogue entry for this kind of subject, coded or manual, and the province's own (issue #19).
+        from thidua.awards.selectors import catalogue_award_choices
+
+        self.fields["award_code"].choices = catalogue_award_choices(subject_kind, province) or [
+            (code, AWARD_NAMES[code]) for code in awards_for(subject_kind)
+        ]
 
 
 class InitiativeForm(VietnameseFormMixin, forms.Form):

@@ -153,6 +153,12 @@ class AwardRecord(SubjectRecord):
     def __str__(self) -> str:
         return f"{self.get_award_code_display()} năm {self.year} — {self.subject_name}"
 
+    def get_award_code_display(self) -> str:
+        """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
+        from thidua.awards.selectors import award_label
+
+        return award_label(self.award_code, self.province)
+
     @property
     def decision_text(self) -> str:
         parts = [self.decision_number] if self.decision_number else []

@@ -97,7 +97,7 @@ def record_add(request, kind, uid, what):
     if what not in WHAT or (kind == "don-vi" and what in PERSON_ONLY):
         raise Http404("Không tìm thấy")
     title, form_class = WHAT[what]
-    extra = {"subject_kind": INDIVIDUAL if kind == "ca-nhan" else COLLECTIVE} if what == "khen-thuong" else {}
+    extra = {"subject_kind": INDIVIDUAL if kind == "ca-nhan" else COLLECTIVE, "province": subject.province} if what == "khen-thuong" else {}
     form = form_class(request.POST or None, initial={"year": forms.default_year()}, **extra)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -67,6 +67,18 @@ def unit_list(request):
     form, qs = _unit_queryset(request)
     page = paginate(request, qs)
     context = {"form": form, "page_obj": page, "can_edit": scope_of(request.user).can("unit.edit")}
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if not page.paginator.count and (data.get("status") or "active") == "active":
+        # Ended units are hidden by default: say how many would match with "Tất cả" (issue #19).
+        everything = request.GET.copy()
+        everything["status"] = "all"
+        ended = scoped(request.user, Unit).filter(ended_on__isnull=False)
+        if data.get("kind"):
+            ended = ended.filter(kind=data["kind"])
+        if data.get("q"):
+            ended = selectors.search(ended, data["q"])
+        context["ended_matches"] = ended.count()
+        context["all_url"] = f"?{everything.urlencode()}"
     template = "org/_unit_table.html" if htmx_partial(request) else "org/unit_list.html"
     return render(request, template, context)
 

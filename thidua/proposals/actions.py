@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from thidua.audit.log import diff, record, snapshot
-from thidua.core.access import ensure
+from thidua.core.access import ensure, provinces_for
 from thidua.core.cas import save_with_version
 from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
@@ -42,6 +42,7 @@ from thidua.proposals.models import (
     ProposalItem,
 )
 from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
+from thidua.awards.selectors import award_label, catalogue_order as _catalogue_order
 from thidua.rules.proposals import (
     EDITABLE_STATES,
     LEVELS,
@@ -212,7 +213,7 @@ def do_create_proposal_from_poll(*, actor, poll) -> Proposal:
     else:
         ensure(actor, "proposal.edit", province=poll.province_id)
         raise ActionError("Hội đồng này không thuộc một đơn vị hay một khối: không có ai đứng tên đề nghị. Hãy lập hồ sơ đề nghị từ đơn vị hoặc khối.")
-    if poll.subject != Subject.AWARD or poll.award_code not in AWARD_NAMES or not poll.award_year:
+    if poll.subject != Subject.AWARD or _award_subjects(poll.award_code, poll.province) is None or not poll.award_year:
         raise ActionError("Cuộc bỏ phiếu này không bình xét một danh hiệu, hình thức khen thưởng của năm nào, nên không lập hồ sơ đề nghị được.")
     if poll.state in (PollState.DRAFT, PollState.OPEN):
         raise ActionError("Cuộc bỏ phiếu chưa kết thúc: hãy đóng bỏ phiếu và có kết quả trước khi lập hồ sơ đề nghị.")
@@ -242,7 +243,7 @@ def do_create_proposal_from_poll(*, actor, poll) -> Proposal:
     proposal = Proposal(
         province_id=poll.province_id, proposer_unit=proposer_unit, bloc_year=bloc_year, meeting=poll.meeting if bloc_year else None, poll=poll,
         year=year, level="UNIT" if within_unit else "PROVINCE",
-        title=f"Đề nghị {AWARD_NAMES[award]} năm {year}"[:300],
+        title=f"Đề nghị {award_label(award)} năm {year}"[:300],
         reasons=f"Theo kết quả bỏ phiếu “{poll.title}” ngày {poll.held_on:%d/%m/%Y}.",
     )
     if not within_unit:
@@ -295,12 +296,26 @@ def _subject_from(data: dict[str, Any]) -> tuple[Person | None, Unit | None]:
     return person, unit
 
 
+def _award_subjects(award: str, province) -> tuple[str, ...] | None:
+    """Who the award is for, from the catalogue (coded, manual or the province's own); None: unknown.
+
+    Every catalogue entry can be proposed and recorded (issue #19); one without a coded rule goes
+    through manual appraisal with its recorded reason (checks.check_item)."""
+    if award in AWARD_SUBJECTS:
+        return AWARD_SUBJECTS[award]
+    from thidua.awards.selectors import recordable_entry
+
+    entry = recordable_entry(award or "", province)
+    return tuple(entry.subjects or ()) if entry is not None else None
+
+
 def _check_subject(proposal: Proposal, person: Person | None, unit: Unit | None, award: str) -> None:
-    if award not in AWARD_NAMES:
-        raise ActionError("Danh hiệu, hình thức khen thưởng không hợp lệ.", field="award")
+    subjects = _award_subjects(award, proposal.province)
+    if subjects is None:
+        raise ActionError("Danh hiệu, hình thức khen thưởng không có trong danh mục.", field="award")
     kind = "individual" if person else "collective"
-    if kind not in AWARD_SUBJECTS[award]:
-        raise ActionError(f"{AWARD_NAMES[award]} không dành cho {'cá nhân' if person else 'tập thể'}.", field="award")
+    if kind not in subjects:
+        raise ActionError(f"{award_label(award, proposal.province)} không dành cho {'cá nhân' if person else 'tập thể'}.", field="award")
     owner = person.unit if person else unit
     if proposal.proposer_unit_id:
         allowed = owner.pk == proposal.proposer_unit_id or owner.parent_id == proposal.proposer_unit_id
@@ -323,7 +338,7 @@ def do_add_item(*, actor, proposal: Proposal, data: dict[str, Any]) -> ProposalI
     _check_subject(proposal, person, unit, award)
     duplicate = proposal.items.filter(award=award, person=person, unit=unit).exists()
     if duplicate:
-        raise ActionError(f"{person or unit} đã có trong hồ sơ với {AWARD_NAMES[award]}.", field="award")
+        raise ActionError(f"{person or unit} đã có trong hồ sơ với {award_label(award)}.", field="award")
     item = ProposalItem(
         province_id=proposal.province_id, proposal=proposal, person=person, unit=unit, award=award,
         achievements=data.get("achievements") or "",
@@ -362,7 +377,7 @@ def do_add_eligible_people(*, actor, proposal: Proposal, award: str) -> list[Pro
     if award not in AWARD_NAMES:
         raise ActionError("Danh hiệu, hình thức khen thưởng không hợp lệ.", field="award")
     if "individual" not in AWARD_SUBJECTS[award]:
-        raise ActionError(f"{AWARD_NAMES[award]} không dành cho cá nhân.", field="award")
+        raise ActionError(f"{award_label(award)} không dành cho cá nhân.", field="award")
     from thidua.history.batch import evaluate_people
 
     people = proposable_people(proposal)
@@ -371,7 +386,7 @@ def do_add_eligible_people(*, actor, proposal: Proposal, award: str) -> list[Pro
     already = set(proposal.items.filter(award=award, person__isnull=False).values_list("person_id", flat=True))
     new_ids = sorted(eligible - already)
     if not new_ids:
-        raise ActionError(f"Không có thêm cán bộ nào của {proposal.proposer_unit.name} đủ điều kiện {AWARD_NAMES[award]} năm {proposal.year}.", field="award")
+        raise ActionError(f"Không có thêm cán bộ nào của {proposal.proposer_unit.name} đủ điều kiện {award_label(award)} năm {proposal.year}.", field="award")
     if len(new_ids) + proposal.items.count() > MAX_BATCH_ITEMS:
         raise ActionError(f"Một hồ sơ có tối đa {MAX_BATCH_ITEMS} trường hợp.", field="award")
     ProposalItem.objects.bulk_create([
@@ -380,7 +395,7 @@ def do_add_eligible_people(*, actor, proposal: Proposal, award: str) -> list[Pro
     _run_checks(proposal)
     added = list(proposal.items.filter(award=award, person_id__in=new_ids).select_related("person"))
     record(actor=actor, action="proposals.item.add_batch", obj=proposal,
-           changes={"items": [None, f"{len(added)} người — {AWARD_NAMES[award]}"]})
+           changes={"items": [None, f"{len(added)} người — {award_label(award)}"]})
     return added
 
 
@@ -487,7 +502,7 @@ def _blocker_message(items: list[ProposalItem]) -> str:
     for item in items:
         for blocker in item.blocking():
             what = {"HOLD": "tạm hoãn", "MANUAL": "cần thẩm định thủ công"}.get(blocker["kind"], "vướng")
-            lines.append(f"{item.subject_name} ({AWARD_NAMES[item.award]}) {what}: {blocker['text']}")
+            lines.append(f"{item.subject_name} ({award_label(item.award)}) {what}: {blocker['text']}")
     return "Chưa gửi được hồ sơ vì còn vướng mắc: " + " ".join(f"({n}) {t}" for n, t in enumerate(lines, start=1))
 
 
@@ -695,11 +710,12 @@ def _write_recipients(actor, decision: Decision, rows: list[dict[str, Any]]) -> 
         person, unit, award, year = row.get("person"), row.get("unit"), row.get("award"), row.get("year")
         if (person is None) == (unit is None):
             raise ActionError(f"Dòng {number}: hãy chọn một cá nhân hoặc một tập thể.")
-        if award not in AWARD_NAMES:
-            raise ActionError(f"Dòng {number}: danh hiệu, hình thức khen thưởng không hợp lệ.")
+        subjects = _award_subjects(award, decision.province)
+        if subjects is None:
+            raise ActionError(f"Dòng {number}: danh hiệu, hình thức khen thưởng không có trong danh mục.")
         kind = "individual" if person else "collective"
-        if kind not in AWARD_SUBJECTS[award]:
-            raise ActionError(f"Dòng {number}: {AWARD_NAMES[award]} không dành cho {'cá nhân' if person else 'tập thể'}.")
+        if kind not in subjects:
+            raise ActionError(f"Dòng {number}: {award_label(award)} không dành cho {'cá nhân' if person else 'tập thể'}.")
         if not year or year < 1945 or year > decision.issued_on.year:
             raise ActionError(f"Dòng {number}: năm thành tích không hợp lệ.")
         owner = person.unit if person else unit
@@ -767,8 +783,8 @@ def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expect
             raise ActionError("Thủ trưởng đơn vị chỉ ban hành quyết định cấp cơ sở.", field="level")
         data["issuer_unit"] = proposal.proposer_unit
     if not data.get("subject"):
-        awards = sorted({i.award for i in approved}, key=list(AWARD_NAMES).index)
-        data["subject"] = f"Về việc tặng {', '.join(AWARD_NAMES[a] for a in awards)} năm {proposal.year}"
+        awards = sorted({i.award for i in approved}, key=_catalogue_order)
+        data["subject"] = f"Về việc tặng {', '.join(award_label(a) for a in awards)} năm {proposal.year}"
     decision = _new_decision(proposal.province_id, kind, data, proposal)
     recipients = _write_recipients(
         actor, decision, [{"person": i.person, "unit": i.unit, "award": i.award, "year": proposal.year, "item": i} for i in approved]
@@ -782,6 +798,37 @@ def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expect
         changes={"recipients": [None, len(recipients)], "money_total": [None, decision.money_total], "proposal": [PROPOSAL_STATES[old_state], PROPOSAL_STATES["DECIDED"]]},
     )
     return decision
+
+
+def external_decision_province(actor, *, issuer_unit=None, rows: list[dict[str, Any]] = ()) -> Province | None:
+    """The current province a decision of a higher authority belongs to, for this actor.
+
+    The province whose lineage holds the recipients (else the issuer unit), among the provinces
+    where the actor may record decisions; a user who sees several provinces (the administrator, a
+    province merged in 2025) no longer gets the first one by name. None when the actor has none."""
+    allowed = list(provinces_for(actor, "decision.issue").order_by("name"))
+    if not allowed:
+        return None
+    owners = []
+    for row in rows:
+        owner = row.get("person").unit if row.get("person") is not None else row.get("unit")
+        if owner is not None:
+            owners.append(owner.province_id)
+    wanted = owners or ([issuer_unit.province_id] if issuer_unit is not None else [])
+    if not wanted:
+        return allowed[0]
+    # The province holding most of the list (the first line's on a tie); the rows outside it are
+    # then named line by line by do_record_external_decision.
+    lineages = {p.pk: p.lineage_ids() for p in allowed}
+    best, best_count = None, 0
+    for pid in dict.fromkeys(wanted):
+        province = next((p for p in allowed if pid in lineages[p.pk]), None)
+        if province is None:
+            continue
+        count = sum(1 for other in wanted if other in lineages[province.pk])
+        if count > best_count:
+            best, best_count = province, count
+    return best or allowed[0]
 
 
 @transaction.atomic

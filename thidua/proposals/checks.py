@@ -25,8 +25,9 @@ import datetime as dt
 import importlib
 import logging
 
+from thidua.awards.selectors import award_label
 from thidua.rules import council
-from thidua.rules.catalogue import AWARD_NAMES, EMULATION_TITLES
+from thidua.rules.catalogue import AWARD_CODES, EMULATION_TITLES
 from thidua.rules.proposals import quota_blocker
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def registration_blocker(item, proposal, on: dt.date) -> dict | None:
     states = set(qs.values_list("registration__state", flat=True))
     if "APPROVED" in states:
         return None
-    name = AWARD_NAMES[item.award]
+    name = award_label(item.award)
     if states & {"SUBMITTED"}:
         text = f"{item.subject_name} đã gửi đăng ký {name} năm {proposal.year} nhưng bản đăng ký chưa được duyệt."
     else:
@@ -188,7 +189,7 @@ def vote_outcome(item, on: dt.date) -> tuple[dict | None, dict | None]:
     version = version_on(held_on)
     required = bool(version and item.award in version.get("thresholds", {}))
     recorded = item.vote_members_total is not None and item.vote_present is not None and item.vote_yes is not None
-    name = AWARD_NAMES[item.award]
+    name = award_label(item.award)
     if not recorded:
         if not required:
             return None, None
@@ -217,8 +218,19 @@ def vote_outcome(item, on: dt.date) -> tuple[dict | None, dict | None]:
 
 def check_item(item, proposal, on: dt.date, *, quota_counts: dict[str, tuple[int, int]] | None = None) -> tuple[dict, list[dict], dict | None]:
     """(eligibility result, blockers, vote result) for one item of `proposal` evaluated on `on`."""
-    result = evaluate_eligibility(item, proposal.year, on)
-    blockers = eligibility_blockers(result)
+    if item.award not in AWARD_CODES:
+        # A catalogue entry without a coded rule (Huân chương Lao động hạng Nhất, a province's own
+        # award…): manual appraisal with the catalogue's reason, never a guessed rule (issue #19).
+        from thidua.awards.selectors import catalogue_entry_for, manual_appraisal_reason
+
+        reason = manual_appraisal_reason(item.award, proposal.province) or "Chưa có quy tắc xét tự động."
+        entry = catalogue_entry_for(item.award, proposal.province)
+        text = f"{award_label(item.award, proposal.province)}: {reason} Cấp quyết định thẩm định thủ công và ghi lý do."
+        result = {"error": {"code": "manual_appraisal", "message": text, "field": None}}
+        blockers = [{"code": "manual_appraisal", "kind": "MANUAL", "text": text, "citation": entry.citation if entry else ""}]
+    else:
+        result = evaluate_eligibility(item, proposal.year, on)
+        blockers = eligibility_blockers(result)
     registration = registration_blocker(item, proposal, on)
     if registration:
         blockers.append(registration)

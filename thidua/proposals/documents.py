@@ -37,8 +37,8 @@ from thidua.documents.layout import (
 )
 from thidua.documents.registry import Built, DocumentKind, register
 from thidua.org.models import DocFormat
+from thidua.awards.selectors import award_label, catalogue_order as _catalogue_order
 from thidua.rules import registry as rule_registry
-from thidua.rules.catalogue import AWARD_NAMES
 from thidua.rules.proposals import vnd
 from thidua.rules.text import fold
 
@@ -102,8 +102,8 @@ def submission_spec(proposal, number: str, issued_on: dt.date | None) -> Built:
     issuer = _issuer(proposal)
     block = bloc_issuer(proposal.bloc_year, what="tờ trình của khối") if proposal.bloc_year_id else None
     items = list(proposal.items.select_related("person__unit", "unit").order_by("award", "pk"))
-    awards = sorted({i.award for i in items}, key=list(AWARD_NAMES).index)
-    award_text = ", ".join(AWARD_NAMES[a] for a in awards) or "khen thưởng"
+    awards = sorted({i.award for i in items}, key=_catalogue_order)
+    award_text = ", ".join(award_label(a) for a in awards) or "khen thưởng"
     on = issued_on or proposal.proposed_on
     body: list = [
         Paragraph(f"Kính gửi: {proposal.receiving_body or 'Hội đồng Thi đua - Khen thưởng'}", align="center", indent=False),
@@ -130,7 +130,7 @@ def submission_spec(proposal, number: str, issued_on: dt.date | None) -> Built:
         Table(
             ["STT", "Tập thể, cá nhân", "Chức vụ, đơn vị", "Danh hiệu, hình thức đề nghị", "Tóm tắt thành tích"],
             [
-                [str(n), name, ", ".join(p for p in (position, unit) if p), AWARD_NAMES[i.award], i.achievements]
+                [str(n), name, ", ".join(p for p in (position, unit) if p), award_label(i.award), i.achievements]
                 for n, i in enumerate(items, start=1)
                 for name, position, unit in [_who(i)]
             ],
@@ -178,7 +178,7 @@ def report_spec(item, number: str, issued_on: dt.date | None) -> Built:
     proposal = item.proposal
     owner = item.person.unit if item.person_id else item.unit
     name, position, unit_name = _who(item)
-    award = AWARD_NAMES[item.award]
+    award = award_label(item.award)
     body: list = []
     if item.person_id:
         person = item.person
@@ -205,7 +205,7 @@ def report_spec(item, number: str, issued_on: dt.date | None) -> Built:
         body.append(
             Table(
                 ["Năm", "Danh hiệu, hình thức khen thưởng", "Số, ngày quyết định; cơ quan ban hành"],
-                [[str(r.year), AWARD_NAMES.get(r.award_code, r.award_code), r.decision_text] for r in prior],
+                [[str(r.year), award_label(r.award_code), r.decision_text] for r in prior],
                 widths_mm=[18, 72, 75],
             )
         )
@@ -299,8 +299,8 @@ def decision_spec(decision, number: str, issued_on: dt.date | None) -> Built:
     if issuer is None:
         raise ActionError("Quyết định ghi nhận từ cấp trên không có đơn vị ban hành trong hệ thống nên không sinh văn bản.")
     recipients = list(decision.recipients.select_related("person__unit", "unit", "owner_unit").order_by("award", "pk"))
-    awards = sorted({r.award for r in recipients}, key=list(AWARD_NAMES).index)
-    award_text = ", ".join(AWARD_NAMES[a] for a in awards)
+    awards = sorted({r.award for r in recipients}, key=_catalogue_order)
+    award_text = ", ".join(award_label(a) for a in awards)
     years = sorted({r.year for r in recipients})
     year_text = ", ".join(str(y) for y in years)
     on = issued_on or decision.issued_on
@@ -326,7 +326,7 @@ def decision_spec(decision, number: str, issued_on: dt.date | None) -> Built:
     symbol_line = reference_text(layout, number, decision.symbol)
     type_abbr, issuer_abbr = symbol_parts(decision.symbol)
     rows = [
-        [str(n), name, ", ".join(p for p in (r.position_title or position, unit) if p), AWARD_NAMES[r.award], str(r.year), amount_text(r.amount_vnd)]
+        [str(n), name, ", ".join(p for p in (r.position_title or position, unit) if p), award_label(r.award), str(r.year), amount_text(r.amount_vnd)]
         for n, r in enumerate(recipients, start=1)
         for name, position, unit in [_who(r)]
     ]

@@ -6,6 +6,13 @@ from thidua.core.forms import VietnameseFormMixin
 from thidua.proposals.models import AWARD_CHOICES, LEVEL_CHOICES, Appraisal, AttachmentKind, Proposal
 from thidua.rules.proposals import PROPOSAL_STATES
 
+
+def _catalogue_choices(province=None) -> list[tuple[str, str]]:
+    """Every catalogue entry for a person or a collective, coded or manual (issue #19)."""
+    from thidua.awards.selectors import catalogue_award_choices
+
+    return catalogue_award_choices(None, province) or list(AWARD_CHOICES)
+
 CONFIRMATION_LABELS = {
     "solidarity": "Đoàn kết nội bộ; tự lực, tự cường, tích cực tham gia phong trào thi đua",
     "exemplary": "Gương mẫu chấp hành chủ trương, chính sách, pháp luật",
@@ -66,13 +73,15 @@ class ProposalCreateForm(ProposalForm):
 class ItemForm(VietnameseFormMixin, forms.Form):
     person = forms.ModelChoiceField(label="Cá nhân", queryset=None, required=False, empty_label="— Chọn cá nhân —")
     unit = forms.ModelChoiceField(label="Hoặc tập thể", queryset=None, required=False, empty_label="— Chọn tập thể —")
-    award = forms.ChoiceField(label="Danh hiệu, hình thức đề nghị", choices=[("", "— Chọn —")] + AWARD_CHOICES)
+    award = forms.ChoiceField(label="Danh hiệu, hình thức đề nghị", choices=lambda: [("", "— Chọn —")] + _catalogue_choices())
     achievements = forms.CharField(label="Tóm tắt thành tích", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, people=None, units=None, **kwargs):
+    def __init__(self, *args, people=None, units=None, province=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["unit"].queryset = units
+        if province is not None:  # with the province's own entries (awards of other issuers)
+            self.fields["award"].choices = [("", self.fields["award"].choices[0][1])] + _catalogue_choices(province)
         self.fields["person"].error_messages["invalid_choice"] = "Cá nhân đã chọn không thuộc đơn vị đề nghị."
         self.fields["unit"].error_messages["invalid_choice"] = "Tập thể đã chọn không thuộc đơn vị, khối đề nghị."
 
@@ -129,13 +138,28 @@ class AttachmentForm(VietnameseFormMixin, forms.Form):
     file = forms.FileField(label="Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)")
 
 
+class UnitWithProvinceField(forms.ModelChoiceField):
+    """A unit picker over several provinces names each option's province, and the period of an ended unit."""
+
+    def label_from_instance(self, unit) -> str:
+        label = f"{unit.name} — {unit.province.name}"
+        if unit.ended_on:
+            label += f" (đến {unit.ended_on:%d/%m/%Y})"
+        return label
+
+
+class PersonWithUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, person) -> str:
+        return f"{person.full_name} — {person.unit.name}, {person.unit.province.name}" if person.unit_id else person.full_name
+
+
 class DecisionForm(VietnameseFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.CharField(label="Số", max_length=20)
     symbol = forms.CharField(label="Ký hiệu", max_length=40, help_text="Ví dụ QĐ-UBND (văn bản hành chính) hoặc QĐ/TU (văn bản của Đảng).")
     issued_on = forms.DateField(label="Ngày quyết định")
     level = forms.ChoiceField(label="Cấp quyết định", choices=LEVEL_CHOICES)
-    issuer_unit = forms.ModelChoiceField(label="Cơ quan ban hành", queryset=None, required=False, empty_label="— Chọn cơ quan —")
+    issuer_unit = UnitWithProvinceField(label="Cơ quan ban hành", queryset=None, required=False, empty_label="— Chọn cơ quan —")
     issuer_name = forms.CharField(label="Cơ quan, người có thẩm quyền (ghi trên quyết định)", max_length=200, required=False)
     signer_authority = forms.CharField(label="Thẩm quyền ký (TM., KT.…)", max_length=60, required=False)
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=120, required=False)
@@ -152,15 +176,17 @@ class DecisionForm(VietnameseFormMixin, forms.Form):
 
 
 class RecipientForm(VietnameseFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label="Cá nhân", queryset=None, required=False, empty_label="—")
-    unit = forms.ModelChoiceField(label="Tập thể", queryset=None, required=False, empty_label="—")
-    award = forms.ChoiceField(label="Danh hiệu, hình thức", choices=[("", "—")] + AWARD_CHOICES, required=False)
+    person = PersonWithUnitField(label="Cá nhân", queryset=None, required=False, empty_label="—")
+    unit = UnitWithProvinceField(label="Tập thể", queryset=None, required=False, empty_label="—")
+    award = forms.ChoiceField(label="Danh hiệu, hình thức", choices=lambda: [("", "—")] + _catalogue_choices(), required=False)
     year = forms.IntegerField(label="Năm thành tích", required=False, min_value=1945, max_value=2100)
 
-    def __init__(self, *args, people=None, units=None, **kwargs):
+    def __init__(self, *args, people=None, units=None, province=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["unit"].queryset = units
+        if province is not None:  # with the province's own entries (awards of other issuers)
+            self.fields["award"].choices = [("", self.fields["award"].choices[0][1])] + _catalogue_choices(province)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}

@@ -172,7 +172,13 @@ class ProposalItem(SubjectMixin, TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_name} — {AWARD_NAMES.get(self.award, self.award)}"
+        return f"{self.subject_name} — {self.get_award_display()}"
+
+    def get_award_display(self) -> str:
+        """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
+        from thidua.awards.selectors import award_label
+
+        return award_label(self.award, self.province)
 
     def blocking(self) -> list[dict]:
         """Blockers that stop the dossier (a HOLD stops it until the decider overrides it)."""
@@ -319,7 +325,13 @@ class DecisionRecipient(SubjectMixin, TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_name} — {AWARD_NAMES.get(self.award, self.award)}"
+        return f"{self.subject_name} — {self.get_award_display()}"
+
+    def get_award_display(self) -> str:
+        """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
+        from thidua.awards.selectors import award_label
+
+        return award_label(self.award, self.province)
 
     @property
     def amount_text(self) -> str:

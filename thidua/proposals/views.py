@@ -18,7 +18,7 @@ from thidua.core.forms import apply_action_error
 from thidua.core.paging import htmx_partial, paginate
 from thidua.documents.models import IssuedDocument
 from thidua.org import selectors as org_selectors
-from thidua.org.models import Person, Unit
+from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
 from thidua.proposals.forms import (
     CONFIRMATION_LABELS,
@@ -197,7 +197,7 @@ def proposal_detail(request, uid):
         "appraising": proposal.state == "APPRAISING" and "appraiser" in roles,
         "events": events,
         "reason_events": REASON_REQUIRED,
-        "item_form": ItemForm(people=people, units=units),
+        "item_form": ItemForm(people=people, units=units, province=proposal.province),
         "attachment_form": AttachmentForm(),
         "submission_document": documents.get(str(proposal.uid)),
         "can_generate": "proposer" in roles,
@@ -223,7 +223,7 @@ def _back(proposal):
 def item_add(request, uid):
     proposal = get_scoped_or_404(request.user, Proposal, "proposal.edit", uid=uid)
     people, units = _item_choices(proposal)
-    form = ItemForm(request.POST, people=people, units=units)
+    form = ItemForm(request.POST, people=people, units=units, province=proposal.province)
     if not form.is_valid():
         messages.error(request, "Chưa thêm được: " + " ".join(e for errs in form.errors.values() for e in errs))
         return _back(proposal)
@@ -458,7 +458,7 @@ def document_generate(request, uid):
 
 
 def _issuer_units(user):
-    return units_for(user, "decision.issue").order_by(vi_order("name"))
+    return units_for(user, "decision.issue").select_related("province").order_by(vi_order("name"), "province__name")
 
 
 @access("decision.issue")
@@ -553,17 +553,24 @@ def decision_revoke(request, uid):
 @access("decision.issue")
 def decision_external(request):
     """Record a decision of a higher authority (e.g. Quyết định 770/QĐ-TTg) with its list."""
-    province = provinces_for(request.user, "decision.issue").order_by("name").first()
-    if province is None:
+    allowed = list(provinces_for(request.user, "decision.issue").order_by("name"))
+    if not allowed:
         raise PermissionDenied("Bạn không có quyền ghi nhận quyết định của tỉnh nào.")
-    lineage = province.lineage_ids()
-    units = Unit.objects.filter(province_id__in=lineage).order_by(vi_order("name"))
-    people = Person.objects.filter(province_id__in=lineage).select_related("unit").order_by(vi_order("given_name"), vi_order("full_name"))
+    province = allowed[0] if len(allowed) == 1 else None
+    # Every province the user records for, with the provinces merged into them (issue #19 point 5).
+    lineage = {p.pk for p in allowed}
+    frontier = list(lineage)
+    while frontier:
+        frontier = [pk for pk in Province.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True) if pk not in lineage]
+        lineage.update(frontier)
+    units = Unit.objects.filter(province_id__in=lineage).select_related("province").order_by(vi_order("name"), "province__name")
+    people = Person.objects.filter(province_id__in=lineage).select_related("unit__province").order_by(vi_order("given_name"), vi_order("full_name"))
     form = DecisionForm(request.POST or None, units=_issuer_units(request.user), external=True, initial={"level": "CENTRAL"})
     formset = RecipientFormSet(request.POST or None, form_kwargs={"people": people, "units": units}, prefix="rows")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.is_blank()]
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        province = actions.external_decision_province(request.user, issuer_unit=data.get("issuer_unit"), rows=rows)
         try:
             decision = actions.do_record_external_decision(actor=request.user, province=province, data=data, recipients=rows)
         except ActionError as error:

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from thidua.blocs.models import Bloc, BlocYear, Meeting
+from thidua.core.demo_dates import at, restamp
 from thidua.org.models import Province
 from thidua.scoring import actions
 from thidua.scoring.models import CriteriaSet, ScoreSheet, ScoringRound
@@ -71,7 +72,7 @@ AN_GIANG_2023 = {
     "Ủy ban Kiểm tra Tỉnh ủy": (D("5.5"), D("0"), D("0.5"), D("0")),
     "Ban Nội chính Tỉnh ủy": (D("6"), D("0"), D("0.5"), D("0")),
     "Văn phòng Tỉnh ủy": (D("6.5"), D("0"), D("0"), D("0")),
-    "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh": (D("7"), D("0"), D("0"), D("0.5")),
+    "Đảng uỷ Khối Cơ quan và Doanh nghiệp tỉnh": (D("7"), D("0"), D("0"), D("0.5")),
     "Báo An Giang": (D("8"), D("0"), D("0"), D("1")),
 }
 DEFAULT_POINTS = (D("7"), D("0"), D("0"), D("0"))
@@ -167,7 +168,12 @@ def _published_round(bloc_year: BlocYear, criteria_set: CriteriaSet, points: dic
         sheet = _step(sheet, "cross_check")
         _step(sheet, "appraise")
     round_ = ScoringRound.objects.get(pk=round_.pk)
-    return actions.do_publish_results(actor=None, round=round_, meeting=meeting, expected_version=round_.version)
+    round_ = actions.do_publish_results(actor=None, round=round_, meeting=meeting, expected_version=round_.version)
+    # Published at the meeting the article reports, not on the day the demo was loaded.
+    restamp(ScoringRound.objects.filter(pk=round_.pk), opened_at=at(meeting.held_on, 7), published_at=at(meeting.held_on, 10))
+    restamp(ScoreSheet.objects.filter(round=round_), submitted_at=at(meeting.held_on, 7))
+    round_.refresh_from_db()
+    return round_
 
 
 def _an_giang(stats: Counter) -> None:
@@ -189,6 +195,7 @@ def _an_giang(stats: Counter) -> None:
             note="Hội nghị tổng kết ngày 29/12/2023 thống nhất đề nghị tặng Cờ thi đua của Chính phủ cho Ban Tuyên giáo Tỉnh ủy",
             expected_version=round_.version,
         )
+        restamp(ScoringRound.objects.filter(pk=round_.pk), leader_confirmed_at=at(meeting.held_on, 11))
     year_2024 = BlocYear.objects.filter(bloc=bloc, year=2024).first()
     if year_2024 is None or ScoringRound.objects.filter(bloc_year=year_2024).exists():
         return

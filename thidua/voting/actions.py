@@ -63,6 +63,7 @@ from thidua.core.models import normalise_text_fields
 from thidua.rules import voting as voting_rules
 from thidua.rules.errors import WhatIfError
 from thidua.voting import selectors
+from thidua.voting.historical import HISTORICAL_NOTE, historical_result
 from thidua.voting.models import (
     Ballot,
     Candidate,
@@ -258,9 +259,33 @@ def _rule_threshold(poll: Poll) -> dict:
     try:
         result = voting_rules.tally(request, overrides=_overrides(poll))
     except WhatIfError as exc:
+        if exc.code == "no_rule_version":
+            return None
         field = {"award": "award_code", "threshold_percent": "threshold_pct", "decided_on": "held_on"}.get(exc.field or "", exc.field)
         raise ActionError(exc.message, field=field) from exc
     return {"threshold": result["threshold"], "quorum": result["quorum"], "rule": result["rule"]}
+
+
+def _check_historical(poll: Poll) -> None:
+    """A vote held before any rule version: only its recorded result can be entered.
+
+    Nothing is judged — the threshold is the one the minutes state (or none), the outcome is the
+    one the meeting declared (voting.historical.historical_result)."""
+    if poll.mode != Mode.EXTERNAL:
+        raise ActionError(
+            f"Ngày {poll.held_on:%d/%m/%Y} chưa có quy định bỏ phiếu, kiểm phiếu nào có hiệu lực trong hệ thống, nên không tổ chức "
+            "bỏ phiếu trên hệ thống được; hãy chọn hình thức “Kết quả bỏ phiếu họp ngoài hệ thống” để ghi nhận kết quả theo biên bản.",
+            field="mode",
+        )
+    if poll.threshold_pct is not None and not (0 < poll.threshold_pct <= 100):
+        raise ActionError("Tỷ lệ đồng ý phải lớn hơn 0 và không quá 100%.", field="threshold_pct")
+    poll.base = "council_size"
+    poll.rule_version = ""
+    if poll.threshold_pct is None:
+        poll.citation = f"Biên bản không nêu tỷ lệ; {HISTORICAL_NOTE}"
+    else:
+        poll.citation = f"Tỷ lệ do hội nghị nêu trong biên bản; {HISTORICAL_NOTE}"
+    poll.quorum_text = HISTORICAL_NOTE[:1].upper() + HISTORICAL_NOTE[1:]
 
 
 def _check_poll(poll: Poll) -> None:
@@ -301,10 +326,11 @@ def _check_poll(poll: Poll) -> None:
             poll.award_year = poll.held_on.year if poll.held_on.month >= 7 else poll.held_on.year - 1
     else:
         poll.award_code = ""
+    # Method and mode that go together are set together: a show of hands is counted by hands.
     if poll.method == Method.SHOW_OF_HANDS:
         poll.mode = Mode.SHOW_OF_HANDS
     elif poll.mode == Mode.SHOW_OF_HANDS:
-        raise ActionError("Biểu quyết giơ tay chỉ dùng với cách bỏ phiếu “Biểu quyết giơ tay”.", field="mode")
+        poll.method = Method.SHOW_OF_HANDS
     if poll.method == Method.CHOOSE_ONE:
         poll.quota = 1
     if poll.subject in (Subject.LEADERSHIP, Subject.LEADER_ACCLAMATION):
@@ -317,6 +343,9 @@ def _check_poll(poll: Poll) -> None:
         except InvalidOperation as exc:
             raise ActionError("Tỷ lệ đồng ý phải là một số phần trăm, ví dụ 80.", field="threshold_pct") from exc
     snap = _rule_threshold(poll)
+    if snap is None:
+        _check_historical(poll)
+        return
     threshold, quorum, rule = snap["threshold"], snap["quorum"], snap["rule"]
     poll.threshold_pct = Decimal(str(threshold["percent"]))
     poll.base = threshold["base"]
@@ -884,7 +913,8 @@ def _confirm_leader(poll: Poll, unit) -> str:
 def _consequences(actor, poll: Poll, result: dict) -> list[str]:
     """What a result changes elsewhere. Runs inside the closing transaction; returns notes."""
     notes: list[str] = []
-    if not result["quorum"]["met"]:
+    # A vote recorded from its minutes (historical) has no quorum verdict: the declared outcome stands.
+    if result["quorum"]["met"] is False:
         return notes
     selected = [r for r in result["results"] if r["selected"]]
     if not selected or result.get("needs_chair_choice"):
@@ -1039,12 +1069,23 @@ def do_record_result(*, actor, poll: Poll, counts: dict, source: str, expected_v
         raise ActionError("Cuộc bỏ phiếu này không bỏ phiếu giấy.", field="source")
     if source == "SHOW_OF_HANDS" and poll.mode != Mode.SHOW_OF_HANDS:
         raise ActionError("Cuộc bỏ phiếu này không biểu quyết giơ tay.", field="source")
-    request = _counts_request(poll, counts)
-    if poll.electorate_size is None:
-        poll.electorate_size = request["council_size"]
-    poll.chair_choice = request["chair_choice"]
-    result = _tally(poll, request)
-    result["counts"] = {k: v for k, v in counts.items() if k not in ("yes", "chair_choice") and isinstance(v, (int, str, type(None)))}
+    if poll.is_historical:
+        # Before any rule version: store what the minutes say, never tally against today's rules.
+        if source != "EXTERNAL":
+            raise ActionError(f"Cuộc bỏ phiếu trước khi có quy định chỉ ghi kết quả theo biên bản ({HISTORICAL_NOTE}).", field="source")
+        result = historical_result(poll, counts, [(str(c.pk), c.label) for c in poll.candidates.all()])
+        if poll.electorate_size is None:
+            poll.electorate_size = result["council_size"]
+        poll.chair_choice = []
+    else:
+        if isinstance(counts, dict) and counts.get("declared"):
+            raise ActionError("Kết quả được tính theo số phiếu và quy định hiện hành; chỉ cuộc bỏ phiếu trước khi có quy định mới ghi kết quả hội nghị công bố.", field="declared")
+        request = _counts_request(poll, counts)
+        if poll.electorate_size is None:
+            poll.electorate_size = request["council_size"]
+        poll.chair_choice = request["chair_choice"]
+        result = _tally(poll, request)
+        result["counts"] = {k: v for k, v in counts.items() if k not in ("yes", "chair_choice") and isinstance(v, (int, str, type(None)))}
     before_state = poll.state
     _store_result(actor, poll, result, source, expected_version, closing=False)
     record(

@@ -144,7 +144,8 @@ class Poll(TenantModel):
     mode = models.CharField("Hình thức", max_length=14, choices=Mode.choices, default=Mode.E_BALLOT)
     quota = models.PositiveSmallIntegerField("Chỉ tiêu (số được chọn tối đa)", null=True, blank=True)
     # Snapshot of the rule version in force on `held_on` (or the block's own stated percentage).
-    threshold_pct = models.DecimalField("Tỷ lệ đồng ý cần đạt (%)", max_digits=5, decimal_places=2)
+    # Empty only for a vote held before any rule version whose minutes state no percentage.
+    threshold_pct = models.DecimalField("Tỷ lệ đồng ý cần đạt (%)", max_digits=5, decimal_places=2, null=True, blank=True)
     base = models.CharField("Căn cứ tính tỷ lệ", max_length=20, default="council_size")
     citation = models.CharField("Căn cứ", max_length=500, blank=True)
     rule_version = models.CharField("Phiên bản quy định", max_length=40, blank=True)
@@ -166,7 +167,9 @@ class Poll(TenantModel):
         ordering = ["-held_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(meeting__isnull=False) | Q(council__isnull=False), name="voting_poll_has_meeting_or_council"),
-            models.CheckConstraint(condition=Q(threshold_pct__gt=0) & Q(threshold_pct__lte=100), name="voting_poll_threshold_range"),
+            models.CheckConstraint(
+                condition=Q(threshold_pct__isnull=True) | (Q(threshold_pct__gt=0) & Q(threshold_pct__lte=100)), name="voting_poll_threshold_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +178,11 @@ class Poll(TenantModel):
     @property
     def is_secret(self) -> bool:
         return self.mode in (Mode.E_BALLOT, Mode.PAPER)
+
+    @property
+    def is_historical(self) -> bool:
+        """Held before any rule version in force: recorded as the minutes say, never judged."""
+        return not self.rule_version
 
 
 class Candidate(TenantModel):

@@ -17,6 +17,7 @@ from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.core.paging import paginate
 from thidua.org.models import Unit
+from thidua.rules import voting as voting_rules
 from thidua.voting import actions, selectors
 from thidua.voting.forms import (
     BallotForm,
@@ -28,6 +29,7 @@ from thidua.voting.forms import (
     RecordResultForm,
     WrittenOpinionForm,
 )
+from thidua.voting.historical import DECLARED_WORDS
 from thidua.voting.models import (
     Candidate,
     Council,
@@ -207,6 +209,9 @@ def poll_create(request):
     if meeting is not None:
         units = Unit.objects.filter(bloc_memberships__bloc_year=meeting.bloc_year, bloc_memberships__left_on__isnull=True).order_by("name")
         initial.update({"electorate": Electorate.BLOCK_UNITS, "subject": Subject.LEADER_ACCLAMATION, "method": Method.CHOOSE_ONE})
+        if voting_rules.version_on(meeting.held_on) is None:
+            # Held before any rule version: only its recorded result can be entered (issue #19).
+            initial["mode"] = Mode.EXTERNAL
     form = PollForm(request.POST or None, councils=councils, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("candidate_units", "candidate_names")}
@@ -220,7 +225,8 @@ def poll_create(request):
         else:
             messages.success(request, f"Đã lập cuộc bỏ phiếu “{poll.title}”.")
             return redirect("voting:poll_detail", uid=poll.uid)
-    return render(request, "voting/poll_form.html", {"form": form, "meeting": meeting})
+    historical = meeting is not None and voting_rules.version_on(meeting.held_on) is None
+    return render(request, "voting/poll_form.html", {"form": form, "meeting": meeting, "historical": historical})
 
 
 def _result_rows(poll: Poll) -> list[dict]:
@@ -228,6 +234,15 @@ def _result_rows(poll: Poll) -> list[dict]:
     threshold = result.get("threshold") or {}
     base = result.get("council_size") or poll.electorate_size
     rows = []
+    if result.get("historical"):
+        # Recorded as the minutes say: figures where given, the declared outcome, no arithmetic.
+        for r in result.get("results", []):
+            rows.append({
+                "name": r.get("name") or r["id"], "yes": "—" if r["yes"] is None else r["yes"], "base": base or "—",
+                "percent": "—" if r.get("percent") is None else _vn(r["percent"]), "selected": r["selected"],
+                "outcome": DECLARED_WORDS.get(poll.subject, "được chọn").capitalize(),
+            })
+        return rows
     for r in result.get("results", []):
         rows.append({
             "name": r.get("name") or r["id"],
@@ -281,7 +296,7 @@ def poll_detail(request, uid):
         "electorate": selectors.electorate(poll) if poll.state != PollState.DRAFT else [],
         "participation_count": selectors.participation_count(poll),
         "result_rows": _result_rows(poll),
-        "threshold_pct": _vn(poll.threshold_pct),
+        "threshold_pct": "" if poll.threshold_pct is None else _vn(poll.threshold_pct),
         "rule_from": _rule_from(poll.rule_version),
         "candidate_form": CandidateForm() if can_manage and poll.state == PollState.DRAFT else None,
         "counting_url": _counting_url(poll) if poll.mode in (Mode.PAPER, Mode.EXTERNAL) else None,
