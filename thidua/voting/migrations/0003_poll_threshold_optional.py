@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('blocs', '0001_initial'),
         ('org', '0004_postgres_person_order_index'),
-        ('voting', '0001_initial'),
+        ('voting', '0002_participation_without_time'),
     ]
 
     operations = [
