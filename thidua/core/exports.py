@@ -1,15 +1,20 @@
-"""CSV and Excel exports of list pages. Dates are dd/mm/yyyy; Excel cells keep real types."""
+"""CSV and Excel exports of list pages. Dates are dd/mm/yyyy; Excel cells keep real types.
+
+Text that a spreadsheet would run as a formula goes out inert (thidua/core/spreadsheets.py)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from thidua.core.spreadsheets import csv_text, write_only_cell
 
 Column = tuple[str, Callable[[Any], Any]]
 
@@ -21,7 +26,9 @@ def _text(value: Any) -> str:
         return "Có" if value else "Không"
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)  # a negative number stays a number
+    return csv_text(str(value))
 
 
 def export_response(fmt: str, filename: str, columns: list[Column], rows: Iterable[Any], sheet_title: str) -> HttpResponse:
@@ -29,7 +36,7 @@ def export_response(fmt: str, filename: str, columns: list[Column], rows: Iterab
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM.
         writer = csv.writer(buffer)
-        writer.writerow([label for label, _ in columns])
+        writer.writerow([_text(label) for label, _ in columns])
         for row in rows:
             writer.writerow([_text(get(row)) for _, get in columns])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -39,17 +46,14 @@ def export_response(fmt: str, filename: str, columns: list[Column], rows: Iterab
     # Excel rejects sheet titles over 31 characters or with : [ ] * ? / \
     title = "".join(ch for ch in sheet_title if ch not in ':[]*?/\\')[:31] or "Danh sách"
     sheet = workbook.create_sheet(title)
-    header = []
-    for label, _ in columns:
-        header.append(label)
-    sheet.append(header)
+    sheet.append([write_only_cell(sheet, label) for label, _ in columns])
     for row in rows:
         values = []
         for _, get in columns:
             value = get(row)
             if isinstance(value, bool):
                 value = "Có" if value else "Không"
-            values.append(value)
+            values.append(write_only_cell(sheet, value))
         sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -15,7 +15,6 @@ previews.
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -305,6 +304,8 @@ def build_template() -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from thidua.core.spreadsheets import workbook_bytes
+
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Hướng dẫn"
@@ -340,7 +341,5 @@ def build_template() -> bytes:
                     rule.error = "Chọn một giá trị trong danh sách."
                     sheet.add_data_validation(rule)
                     rule.add(f"{letter}2:{letter}{MAX_ROWS}")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 

@@ -31,11 +31,15 @@ from thidua.audit.models import AuditLog
 from thidua.core.access import ensure, scope_of, scoped
 from thidua.core.errors import ActionError, NotPermitted
 from thidua.core.models import normalise_text_fields
+from thidua.core.spreadsheets import TooManyRows, sheet_rows, workbook_bytes
 from thidua.org.models import Department, DocFormat, Gender, Person, Province, Unit, UnitKind
 from thidua.rules.text import fold, nfc
 
 # A sane cap on data rows per file (both sheets together).
 MAX_ROWS = 20_000
+# Blank or title rows a sheet may have beside its data rows: no sheet is read past row
+# MAX_ROWS + ROW_SLACK, whatever the file says (see thidua/core/spreadsheets.py).
+ROW_SLACK = 1_000
 # Columns looked at per sheet; anything to the right is ignored.
 MAX_COLUMNS = 40
 # Refuse archives that inflate beyond this (a 10 MB .xlsx of text stays far below it).
@@ -219,7 +223,7 @@ def _sheet_rows(sheet, columns: tuple[Column, ...], sheet_name: str, budget: int
     by_header.update({_header_key(c.title): c for c in columns})
     rows: list[Row] = []
     positions: dict[int, Column] | None = None
-    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+    for number, values in sheet_rows(sheet, max_col=MAX_COLUMNS, row_limit=MAX_ROWS + ROW_SLACK):
         values = [_cell(v) for v in values]
         if all(v is None for v in values):
             continue
@@ -270,10 +274,10 @@ def read_sheets(fileobj: BinaryIO, size: int | None, sheets: dict) -> tuple[dict
                 continue
             found = True
             sheet = workbook[sheet_title]
-            if hasattr(sheet, "reset_dimensions"):
-                # Some programs write a wrong size into the file; read what is really there.
-                sheet.reset_dimensions()
-            rows, sheet_issues, budget = _sheet_rows(sheet, sheets[name], name, budget)
+            try:
+                rows, sheet_issues, budget = _sheet_rows(sheet, sheets[name], name, budget)
+            except TooManyRows as exc:
+                return {}, [ImportIssue(exc.message(name))]
             if sheet_issues:
                 return {}, sheet_issues
             result[name] = rows
@@ -891,6 +895,4 @@ def build_template() -> bytes:
                 sheet.column_dimensions[letter].number_format = "@"
         sheet.freeze_panes = "A2"
     workbook.active = 0
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

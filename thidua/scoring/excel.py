@@ -33,6 +33,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from thidua.core.spreadsheets import TooManyRows, sheet_rows, workbook_bytes
 from thidua.org.importer import CellError, ImportIssue, ImportRejected, _check_container, parse_bool
 from thidua.rules.scoring import (
     KIND_LABELS,
@@ -47,6 +48,7 @@ from thidua.rules.text import fold, nfc
 
 FONT_NAME = "Times New Roman"
 MAX_ROWS = 2_000  # criteria per set / rows per sheet: far above any real table
+ROW_SLACK = 500  # title and blank rows; no sheet is read past row MAX_ROWS + ROW_SLACK
 MAX_COLUMNS = 20
 HEADER_SCAN_ROWS = 30
 MAX_NOTE = 2_000
@@ -93,9 +95,7 @@ def _sheet_title(text: str) -> str:
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)  # formula-like text (a unit named "=…") stays text
 
 
 def _title_rows(ws, lines: Sequence[str], width: int, first_size: int = 14) -> int:
@@ -155,10 +155,7 @@ def _open(fileobj: BinaryIO, size: int | None):
 def _find_sheet(workbook, name: str):
     for title in workbook.sheetnames:
         if fold(title) == fold(name):
-            sheet = workbook[title]
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()  # some programs write a wrong size into the file
-            return sheet
+            return workbook[title]
     return None
 
 
@@ -176,9 +173,16 @@ def _read_table(sheet, columns: Sequence[_Col], sheet_name: str) -> tuple[list[t
     for col in columns:
         for alias in (col.header, *col.aliases):
             names[fold(alias)] = col
+    try:
+        return _table_rows(sheet, names, columns, sheet_name)
+    except TooManyRows as exc:
+        return [], [ImportIssue(exc.message(sheet_name))]
+
+
+def _table_rows(sheet, names: dict[str, _Col], columns: Sequence[_Col], sheet_name: str):
     positions: dict[int, _Col] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+    for number, values in sheet_rows(sheet, max_col=MAX_COLUMNS, row_limit=MAX_ROWS + ROW_SLACK):
         if positions is None:
             found = {i: names[_key(v)] for i, v in enumerate(values) if _key(v) in names}
             if {c.key for c in found.values()} >= {c.key for c in columns if c.required}:
@@ -523,9 +527,7 @@ def _read_meta(workbook) -> dict[str, str] | None:
         return None
     by_label = {fold(label): key for key, label in META_ROWS}
     meta: dict[str, str] = {}
-    for number, values in enumerate(sheet.iter_rows(max_col=2, values_only=True), start=1):
-        if number > 40:
-            break
+    for number, values in sheet_rows(sheet, max_col=2, row_limit=40, beyond="stop"):
         if not values:
             continue
         key = by_label.get(_key(values[0]))
