@@ -17,6 +17,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from thidua.api.auth import requires
+from thidua.api.params import MAX_OFFSET, MAX_YEAR, MIN_YEAR
 from thidua.api.registry import ErrorOut, _user
 from thidua.core.access import get_scoped_or_404, scoped
 from thidua.history import actions, batch, selectors
@@ -88,7 +89,7 @@ class AwardIn(Schema):
     note: str = ""
 
 
-class RevokeIn(Schema):
+class AwardRevokeIn(Schema):
     reason: str
     revoked_on: Optional[dt.date] = None
     version: int
@@ -101,13 +102,13 @@ class RatingIn(Schema):
 
 
 class EligibilityParams(Schema):
-    year: int = Field(..., description="Năm xét (năm thành tích)")
+    year: int = Field(..., ge=MIN_YEAR, le=MAX_YEAR, description="Năm xét (năm thành tích)")
     award: Optional[AwardCode] = Field(None, description="Để trống: mọi danh hiệu, hình thức áp dụng cho đối tượng")
     decided_on: Optional[dt.date] = Field(None, description="Ngày quyết định (mặc định hôm nay): chọn văn bản có hiệu lực")
 
 
 class BatchParams(Schema):
-    year: int
+    year: int = Field(..., ge=MIN_YEAR, le=MAX_YEAR)
     kind: SubjectKind = "ca-nhan"
     award: Optional[AwardCode] = None
     province: Optional[UUID] = None
@@ -115,7 +116,7 @@ class BatchParams(Schema):
         None, description="Lọc theo kết quả hiển thị (statuses): ELIGIBLE_IF_CONFIRMED là đủ điều kiện nếu Hội đồng xác nhận"
     )
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class BatchRowOut(Schema):
@@ -183,7 +184,7 @@ def record_award(request, kind: SubjectKind, uid: UUID, payload: AwardIn):
 @router.post("/history/awards/{uid}/revoke", response={200: AwardOut, **WRITE_ERRORS},
              summary="Hủy bỏ khen thưởng (giữ bản ghi, ghi lý do)")
 @requires("history.edit")
-def revoke_award(request, uid: UUID, payload: RevokeIn):
+def revoke_award(request, uid: UUID, payload: AwardRevokeIn):
     user = _user(request)
     award = AwardRecord.objects.filter(uid=uid).first()
     if award is None:

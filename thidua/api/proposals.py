@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from thidua.api.auth import requires
 from thidua.api.errors import ReferenceNotFound
+from thidua.api.params import year_query
 from thidua.api.registry import ErrorOut, PageParams, _page, _ref, _user
 from thidua.core.access import get_scoped_or_404, scoped
 from thidua.core.errors import ActionError
@@ -271,7 +272,7 @@ def _subject(user, person: Optional[UUID], unit: Optional[UUID]):
 
 @router.get("/proposals", response={200: ProposalPage, **ERRORS}, summary="Danh sách hồ sơ đề nghị khen thưởng (lọc theo trạng thái, năm)")
 @requires("registry.view")
-def list_proposals(request, params: Query[PageParams], state: Optional[StateCode] = None, year: Optional[int] = None):
+def list_proposals(request, params: Query[PageParams], state: Optional[StateCode] = None, year: Optional[int] = year_query("Năm thành tích")):
     qs = scoped(_user(request), Proposal).select_related("proposer_unit", "bloc_year__bloc", "meeting")
     if state:
         qs = qs.filter(state=state)
@@ -400,7 +401,7 @@ def record_external(request, payload: ExternalIn):
 
 @router.get("/decisions", response={200: DecisionPage, **ERRORS}, summary="Danh sách quyết định khen thưởng")
 @requires("registry.view")
-def list_decisions(request, params: Query[PageParams], year: Optional[int] = None):
+def list_decisions(request, params: Query[PageParams], year: Optional[int] = year_query("Năm ban hành quyết định")):
     qs = scoped(_user(request), Decision).select_related("proposal")
     if year:
         qs = qs.filter(issued_on__year=year)

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from thidua.api.auth import requires
 from thidua.api.errors import ReferenceNotFound
+from thidua.api.params import PageParams  # noqa: F401  (bounded paging, shared by every list)
 from thidua.core.access import get_scoped_or_404, scoped
 from thidua.core.db import vi_order
 from thidua.core.errors import ActionError
@@ -166,11 +167,6 @@ class PersonPatch(Schema):
     position_title: Optional[str] = Field(None, max_length=120)
     is_leader: Optional[bool] = None
     is_party_member: Optional[bool] = None
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=200, description="Số bản ghi mỗi trang (tối đa 200)")
-    offset: int = Field(0, ge=0)
 
 
 # ---------------------------------------------------------------- helpers

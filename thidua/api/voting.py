@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.http import Http404
 from ninja import Field, Router, Schema
+from ninja import Query  # bounded paging of the lists (thidua/api/params.py)
 
 from thidua.api.auth import requires
 from thidua.api.registry import ERRORS, PageParams, _page, _ref, _user
@@ -256,9 +257,9 @@ def _reload(poll: Poll) -> Poll:
 
 @router.get("/councils", response={200: CouncilPage, **ERRORS}, summary="Danh sách hội đồng thi đua, khen thưởng", tags=[TAG_COUNCILS])
 @requires("registry.view")
-def list_councils(request, limit: int = 50, offset: int = 0):
+def list_councils(request, page: Query[PageParams]):
     qs = scoped(_user(request), Council).select_related("unit", "bloc").order_by("name", "pk")
-    return _page(qs, PageParams(limit=min(max(limit, 1), 200), offset=max(offset, 0)), council_out)
+    return _page(qs, page, council_out)
 
 
 @router.post("/councils", response={201: CouncilOut, **WRITE_ERRORS}, summary="Lập hội đồng", tags=[TAG_COUNCILS])
@@ -309,11 +310,11 @@ def add_member(request, uid: UUID, payload: MemberIn):
 
 @router.get("/polls", response={200: PollPage, **ERRORS}, summary="Danh sách cuộc bỏ phiếu")
 @requires("registry.view")
-def list_polls(request, state: Optional[str] = None, limit: int = 50, offset: int = 0):
+def list_polls(request, page: Query[PageParams], state: Optional[str] = None):
     qs = selectors.visible_polls(_user(request)).select_related("council", "meeting").order_by("-held_on", "-pk")
     if state in PollState.values:
         qs = qs.filter(state=state)
-    return _page(qs, PageParams(limit=min(max(limit, 1), 200), offset=max(offset, 0)), poll_out)
+    return _page(qs, page, poll_out)
 
 
 @router.post("/polls", response={201: PollOut, **WRITE_ERRORS}, summary="Lập cuộc bỏ phiếu (trong hội nghị của khối hoặc phiên họp hội đồng)")

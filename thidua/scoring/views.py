@@ -168,7 +168,7 @@ def set_list(request):
         criteria_count=Count("criteria", distinct=True), round_count=Count("rounds", distinct=True)
     )
     year = request.GET.get("year", "").strip()
-    if year.isdigit():
+    if year.isdigit() and len(year) == 4:  # ?year=99999999999999999999 overflowed the database (500)
         qs = qs.filter(year=int(year))
     context = {"sets": list(qs.order_by("-year", "name", "-version_no")), "year": year, "can_criteria": scope_of(user).can("scoring.criteria")}
     return render(request, "scoring/set_list.html", context)

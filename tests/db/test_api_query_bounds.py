@@ -1,0 +1,64 @@
+"""Issue #12, point 5: out-of-range query values on the API are the caller's mistake, answered 422
+with a Vietnamese message: `?offset=99999999999999999999` on every list, `?year=99999` or a negative
+year wherever a year filters. Before, the database overflowed or the year arithmetic broke (500)."""
+
+from __future__ import annotations
+
+import pytest
+
+from thidua.accounts.actions import do_create_api_token
+from thidua.api.main import api
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+
+
+def _get_operations_with(parameter: str) -> list[str]:
+    spec = api.get_openapi_schema()
+    paths = []
+    for path, operations in spec["paths"].items():
+        get = operations.get("get")
+        if get and "{" not in path and any(p["name"] == parameter and p["in"] == "query" for p in get.get("parameters", [])):
+            paths.append(path)
+    return sorted(paths)
+
+
+@pytest.fixture
+def bearer(world):
+    _, secret = do_create_api_token(actor=world.an_officer, name="Kiểm thử")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def assert_refused(response, field: str) -> None:
+    assert response.status_code == 422, (response.status_code, response.content[:300])
+    error = response.json()["error"]
+    assert error["code"] == "invalid_field" and error["field"] == field
+    assert error["message"].startswith("Giá trị của “" + field + "”"), error["message"]
+
+
+@pytest.mark.sqlite
+def test_every_list_refuses_an_offset_beyond_the_bound(client, bearer):
+    lists = _get_operations_with("offset")
+    for expected in ("/api/v1/units", "/api/v1/people", "/api/v1/blocs", "/api/v1/movements", "/api/v1/scoring/sets",
+                     "/api/v1/councils", "/api/v1/polls", "/api/v1/proposals", "/api/v1/decisions", "/api/v1/history/eligible"):
+        assert expected in lists
+    for path in lists:
+        response = client.get(path, {"offset": HUGE, "year": 2024}, **bearer)
+        assert_refused(response, "offset")
+        assert "không được lớn hơn" in response.json()["error"]["message"]
+        assert_refused(client.get(path, {"offset": -1, "year": 2024}, **bearer), "offset")
+        # A large offset within the bound is simply past the end of the list.
+        response = client.get(path, {"offset": 1_000_000_000, "year": 2024}, **bearer)
+        assert response.status_code == 200 and response.json()["items"] == [], path
+
+
+@pytest.mark.sqlite
+def test_every_year_filter_refuses_a_year_out_of_range(client, bearer):
+    filtered = _get_operations_with("year")
+    for expected in ("/api/v1/proposals", "/api/v1/decisions", "/api/v1/history/eligible", "/api/v1/scoring/sets", "/api/v1/movements"):
+        assert expected in filtered
+    for path in filtered:
+        for year in ("99999", "-5", HUGE):
+            assert_refused(client.get(path, {"year": year}, **bearer), "year")
+        assert client.get(path, {"year": 2024}, **bearer).status_code == 200, path
