@@ -8,7 +8,7 @@ DATA_DIR ?= $(CURDIR)/data
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/thidua
 export DATA_DIR
 
-.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium libreoffice pg-up clean backup restore verify-audit
+.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium libreoffice pg-up clean backup restore verify-audit fuzz
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) để cài đặt."; exit 1; }
@@ -76,6 +76,12 @@ test: install
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory bench-smoke
 	@echo "=== Thời gian từng giai đoạn:"; cat .test-times; rm -f .test-times
+
+# Schemathesis against /api/v1/openapi.json: `make test` runs 3 examples per operation and mode
+# (tests/db/test_api_fuzz.py, in the PostgreSQL stage); this runs FUZZ_EXAMPLES of them.
+FUZZ_EXAMPLES ?= 40
+fuzz: install pg-up
+	$(call stage,API fuzz (Schemathesis: $(FUZZ_EXAMPLES) ví dụ mỗi thao tác),FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q -p no:cacheprovider tests/db/test_api_fuzz.py)
 
 bench: install pg-up
 	BENCH_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m bench --size province

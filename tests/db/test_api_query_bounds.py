@@ -62,3 +62,44 @@ def test_every_year_filter_refuses_a_year_out_of_range(client, bearer):
         for year in ("99999", "-5", HUGE):
             assert_refused(client.get(path, {"year": year}, **bearer), "year")
         assert client.get(path, {"year": 2024}, **bearer).status_code == 200, path
+
+
+@pytest.mark.sqlite
+def test_pages_answer_out_of_range_years_and_pages_without_a_server_error(world, client_for):
+    from django.urls import reverse
+
+    from thidua.org import actions as org_actions
+
+    person = org_actions.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": "Nguyễn Văn An", "gender": "NAM"})
+    client = client_for(world.an_officer)
+    for value in (HUGE, "-5", "99999"):
+        for url, params in (
+            (reverse("scoring:set_list"), {"year": value}),
+            (reverse("history:batch"), {"nam": value, "page": value}),
+            (reverse("org:person_detail", kwargs={"uid": person.uid}), {"nam": value}),
+            (reverse("org:unit_list"), {"page": value}),
+            (reverse("org:person_list"), {"page": value}),
+        ):
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, params, response.status_code)
+    # The history page falls back to this year's proposals, in Vietnamese.
+    page = client.get(reverse("org:person_detail", kwargs={"uid": person.uid}), {"nam": HUGE}).content.decode()
+    assert "Có thể đề nghị khen thưởng năm" in page
+
+
+@pytest.mark.sqlite
+def test_control_characters_in_a_body_or_a_query_are_refused_by_field(client, bearer, world):
+    import json
+
+    response = client.get("/api/v1/units", {"q": "Ban\x00"}, **bearer)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == "q" and "ký tự điều khiển" in error["message"] and "U+0000" in error["message"]
+    body = {"province": str(world.an_giang.uid), "name": "Sở Khoa học\x0bCông nghệ", "kind": "STATE"}
+    response = client.post("/api/v1/units", json.dumps(body), content_type="application/json", **bearer)
+    assert response.status_code == 422 and response.json()["error"]["field"] == "name"
+    from thidua.org.models import Unit
+
+    assert not Unit.objects.filter(name__startswith="Sở Khoa học").exists()
+    body["name"] = "Sở Khoa học\tvà Công nghệ"  # a tab is text, not a control character to refuse
+    assert client.post("/api/v1/units", json.dumps(body), content_type="application/json", **bearer).status_code == 201

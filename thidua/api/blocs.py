@@ -239,7 +239,7 @@ class OpenYearOut(Schema):
     notes: List[str] = Field(description="Những điều cần biết khi chuyển thành viên (sáp nhập, giải thể…)")
 
 
-class MemberIn(Schema):
+class MembershipIn(Schema):
     unit: UUID
     joined_on: Optional[dt.date] = None
     reason: str = Field("", max_length=255)
@@ -250,7 +250,7 @@ class LeaveIn(Schema):
     reason: str = Field(max_length=255)
 
 
-class ProposalOut(Schema):
+class LeadershipProposalOut(Schema):
     head: Optional[UnitRef]
     deputy: Optional[UnitRef]
     reasons: List[str]
@@ -454,7 +454,7 @@ class TransitionIn(VersionIn):
     note: str = ""
 
 
-class ItemOut(Schema):
+class RegistrationItemOut(Schema):
     subject_kind: str
     subject_kind_label: str
     person: Optional[PersonRef]
@@ -476,7 +476,7 @@ class RegistrationOut(Schema):
     return_reason: str
     submitted_at: Optional[dt.datetime]
     decided_at: Optional[dt.datetime]
-    items: List[ItemOut]
+    items: List[RegistrationItemOut]
     version: int
 
 
@@ -507,7 +507,7 @@ class StartRegistrationIn(Schema):
     unit: UUID = Field(description="uid của đơn vị thành viên đăng ký")
 
 
-class ItemIn(Schema):
+class RegistrationItemIn(Schema):
     subject_kind: SubjectKindCode  # type: ignore[valid-type]
     person: Optional[UUID] = Field(None, description="uid của cá nhân (khi đăng ký cho cá nhân)")
     award: AwardCode  # type: ignore[valid-type]
@@ -516,7 +516,7 @@ class ItemIn(Schema):
 
 class RegistrationIn(VersionIn):
     targets: str = ""
-    items: List[ItemIn] = Field(default_factory=list)
+    items: List[RegistrationItemIn] = Field(default_factory=list)
 
 
 class ReasonIn(VersionIn):
@@ -877,7 +877,7 @@ def get_bloc_year(request, uid: UUID):
 
 @router.post("/bloc-years/{uid}/members", response={201: MembershipOut, **ERRORS}, summary="Thêm đơn vị thành viên vào năm thi đua", tags=[TAG_YEARS])
 @requires("bloc.manage")
-def add_member(request, uid: UUID, payload: MemberIn):
+def add_member(request, uid: UUID, payload: MembershipIn):
     user = _user(request)
     bloc_year = _year(user, uid, "bloc.manage")
     unit = _ref(user, Unit, payload.unit, "unit", "đơn vị", action="bloc.manage")
@@ -898,7 +898,7 @@ def leave_bloc(request, uid: UUID, payload: LeaveIn):
 
 
 @router.get(
-    "/bloc-years/{uid}/leadership-proposal", response={200: ProposalOut, **ERRORS},
+    "/bloc-years/{uid}/leadership-proposal", response={200: LeadershipProposalOut, **ERRORS},
     summary="Đề xuất Trưởng khối, Phó Trưởng khối theo luân phiên và lịch sử", tags=[TAG_YEARS],
 )
 @requires("registry.view")

@@ -95,6 +95,8 @@ def validation_message(error: dict) -> str:
     name = f"“{field}”" if field else "dữ liệu gửi lên"
     if error_type == "missing":
         return f"Thiếu trường bắt buộc {name}."
+    if error_type == "control_character":
+        return f"{name[:1].upper() + name[1:]} chứa ký tự điều khiển không được phép ({ctx.get('code')}). Hãy xoá ký tự đó rồi gửi lại."
     if error_type == "json_invalid":
         return "Nội dung gửi lên không phải JSON hợp lệ."
     if error_type == "extra_forbidden":
@@ -153,6 +155,8 @@ def install(api: NinjaAPI) -> None:
             return on_authorization(request, exc)
         if status == 404:
             return _respond(api, request, 404, "not_found", MESSAGES["not_found"])
+        if status == 400 and isinstance(exc.__cause__, ValidationError):
+            return on_validation(request, exc.__cause__)  # the body parser refused a field (thidua/api/parser.py)
         if status == 400 and str(exc).startswith("Cannot parse request body"):
             return _respond(api, request, 400, "invalid_json", "Nội dung gửi lên không phải JSON hợp lệ (cần một đối tượng JSON, mã hóa UTF-8).")
         if status >= 500:

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from thidua.api.auth import API_AUTH
 from thidua.api.docs import VietnameseDocs
 from thidua.api.errors import Utf8JSONRenderer
+from thidua.api.parser import StrictParser
 from thidua.core.access import public
 
 api = NinjaAPI(
@@ -19,6 +20,7 @@ api = NinjaAPI(
     docs_decorator=public,
     auth=API_AUTH,
     renderer=Utf8JSONRenderer(),
+    parser=StrictParser(),  # refuses control characters (NUL…) in bodies and queries: 422, not 500
 )
 
 # What-if evaluations (eligibility, voting); their auth list is whatif.EVALUATE_AUTH.

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Dict, List, Literal, Optional, Union
 from uuid import UUID
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from ninja import Field, Query, Router, Schema
 
@@ -177,20 +178,20 @@ class RoundDetailOut(RoundOut):
 class RoundIn(Schema):
     bloc_year: UUID
     criteria_set: UUID
-    quota: Optional[int] = Field(None, ge=0)
+    quota: Optional[int] = Field(None, ge=0, le=10_000)
     results_visible_before_publish: Optional[bool] = None
 
 
 class RoundPatch(Schema):
     version: int
-    quota: Optional[int] = Field(None, ge=0)
+    quota: Optional[int] = Field(None, ge=0, le=10_000)
     results_visible_before_publish: Optional[bool] = Field(None, description="null: theo bảng tiêu chí")
     note: Optional[str] = None
 
 
 class EvidenceIn(Schema):
     code: str = Field(max_length=20, description="Mã tiêu chí")
-    filename: str = Field(max_length=255, description="Tên tệp, ví dụ quyet-dinh.pdf")
+    filename: str = Field(min_length=1, max_length=255, description="Tên tệp, ví dụ quyet-dinh.pdf")
     content_base64: str = Field(description="Nội dung tệp mã hóa base64 (tối đa 20 MB)")
 
 
@@ -694,5 +695,9 @@ def attach_evidence(request, uid: UUID, payload: EvidenceIn):
         content = base64.b64decode(payload.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ActionError("Nội dung tệp (content_base64) không phải base64 hợp lệ.", field="content_base64") from None
-    actions.do_attach_evidence(actor=user, sheet=sheet, code=payload.code, upload=SimpleUploadedFile(payload.filename, content))
+    try:
+        upload = SimpleUploadedFile(payload.filename, content)
+    except SuspiciousFileOperation:  # "", ".", "../": no file name left (was a 500)
+        raise ActionError("Tên tệp (filename) không hợp lệ: hãy ghi tên tệp, ví dụ quyet-dinh.pdf.", field="filename") from None
+    actions.do_attach_evidence(actor=user, sheet=sheet, code=payload.code, upload=upload)
     return 201, sheet_out(user, _sheet(user, uid))
