@@ -103,3 +103,27 @@ def test_control_characters_in_a_body_or_a_query_are_refused_by_field(client, be
     assert not Unit.objects.filter(name__startswith="Sở Khoa học").exists()
     body["name"] = "Sở Khoa học\tvà Công nghệ"  # a tab is text, not a control character to refuse
     assert client.post("/api/v1/units", json.dumps(body), content_type="application/json", **bearer).status_code == 201
+
+
+@pytest.mark.sqlite
+def test_no_two_request_or_response_shapes_share_a_name_in_the_openapi_document():
+    """The OpenAPI document names each schema by its class name: two classes of one name in two
+    routers documented one operation with the other's fields (a leadership proposal as an award
+    proposal, a sheet's transition as a movement's)."""
+    import re
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    shapes = defaultdict(set)
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("thidua.api."):
+                fields = ((name, re.sub(r"[\w.]+\.", "", str(f.annotation))) for name, f in sub.model_fields.items())
+                shapes[sub.__name__].add(tuple(sorted(fields)))
+            walk(sub)
+
+    walk(Schema)
+    clashes = {name: len(found) for name, found in shapes.items() if len(found) > 1}
+    assert not clashes

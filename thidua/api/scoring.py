@@ -314,7 +314,7 @@ class ScoresIn(Schema):
     scores: List[ScoreIn]
 
 
-class TransitionIn(Schema):
+class SheetTransitionIn(Schema):
     version: int
     event: EventCode  # type: ignore[valid-type]
     reason: str = ""
@@ -676,7 +676,7 @@ def save_scores(request, uid: UUID, payload: ScoresIn):
     summary="Gửi phiếu, xác nhận chấm chéo, thẩm định hoặc trả lại (kèm lý do); gửi kèm version",
 )
 @requires("scoring.review")
-def transition(request, uid: UUID, payload: TransitionIn):
+def transition(request, uid: UUID, payload: SheetTransitionIn):
     user = _user(request)
     sheet = _sheet(user, uid)
     actions.do_transition_sheet(actor=user, sheet=sheet, event=payload.event, reason=payload.reason, expected_version=payload.version)
