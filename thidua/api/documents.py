@@ -18,7 +18,7 @@ from thidua.documents import downloads
 from thidua.documents.models import IssuedDocument
 
 router = Router(tags=["Văn bản"])
-ERRORS: Dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut}
+ERRORS: Dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut}  # 422: a uid that is not a UUID
 
 
 def _file(data: bytes, content_type: str, name: str) -> HttpResponse:
