@@ -176,7 +176,9 @@ class ParticipationOut(Schema):
 
 class ResultIn(Schema):
     version: int
-    source: SourceCode = "SHOW_OF_HANDS"
+    source: Optional[SourceCode] = Field(  # type: ignore[valid-type]
+        None, description="Bỏ trống: theo hình thức của cuộc bỏ phiếu (mode SHOW_OF_HANDS, PAPER hoặc EXTERNAL); nếu gửi, phải khớp hình thức đó"
+    )
     council_size: Optional[int] = None
     present: Optional[int] = Field(None, description="Bắt buộc, trừ cuộc bỏ phiếu trước khi có quy định mà biên bản không ghi")
     written_opinions: int = 0
@@ -403,7 +405,9 @@ def record_result(request, uid: UUID, payload: ResultIn):
         counts["declared"] = payload.declared
     if payload.council_size:
         counts["council_size"] = payload.council_size
-    poll = actions.do_record_result(actor=user, poll=poll, counts=counts, source=payload.source, expected_version=payload.version)
+    # The poll's mode says how it was voted; a second field that must agree is only an option.
+    source = payload.source or (poll.mode if poll.mode != "E_BALLOT" else "SHOW_OF_HANDS")
+    poll = actions.do_record_result(actor=user, poll=poll, counts=counts, source=source, expected_version=payload.version)
     return poll_out(_reload(poll))
 
 
