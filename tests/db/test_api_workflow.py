@@ -69,7 +69,7 @@ def test_officer_creates_grants_ends_resets_and_locks_an_account_through_the_api
     assert overlap.status_code == 409 and Grant.objects.filter(user__username="nguyen-van-an").count() == 1
     no_unit = _post(officer, f"{API}/accounts/{account['uid']}/grants",
                     {"role": "VIEWER", "scope_kind": "UNIT", "province": str(world.an_giang.uid), "valid_from": "2025-07-01"})
-    assert no_unit.status_code == 400 and no_unit.json()["error"]["field"] == "unit" and "Hãy chọn đơn vị" in no_unit.json()["error"]["message"]
+    assert no_unit.status_code == 422 and no_unit.json()["error"]["field"] == "unit" and "Hãy chọn đơn vị" in no_unit.json()["error"]["message"]
 
     ended = _post(officer, f"{API}/grants/{granted['uid']}/end", {"valid_to": "2025-12-31"})
     assert ended.status_code == 200 and ended.json()["valid_to"] == "2025-12-31" and not ended.json()["active_today"]
@@ -81,7 +81,7 @@ def test_officer_creates_grants_ends_resets_and_locks_an_account_through_the_api
     user.refresh_from_db()
     assert user.check_password("Mật-khẩu-khác-2026!")
     weak = _post(officer, f"{API}/accounts/{account['uid']}/password", {"password": "123"})
-    assert weak.status_code == 400 and weak.json()["error"]["field"] == "password"
+    assert weak.status_code == 422 and weak.json()["error"]["field"] == "password"
 
     locked = _post(officer, f"{API}/accounts/{account['uid']}/active", {"active": False})
     assert locked.status_code == 200 and locked.json()["is_active"] is False
@@ -105,7 +105,7 @@ def test_account_api_keeps_the_pages_rules_and_scope(world):
     assert r.status_code == 403 and "Quản trị hệ thống" in r.json()["error"]["message"]
     # A province officer must name the managing province.
     r = _post(officer, f"{API}/accounts", {"username": "khong-tinh", "full_name": "Không Tỉnh", "password": PASSWORD})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "province"
+    assert r.status_code == 422 and r.json()["error"]["field"] == "province"
     # An officer cannot lock their own account.
     r = _post(officer, f"{API}/accounts/{_uid(world.an_officer)}/active", {"active": False})
     assert r.status_code == 400 and "tự khóa" in r.json()["error"]["message"]
@@ -151,7 +151,7 @@ def test_a_signed_in_user_creates_lists_and_revokes_tokens_through_the_api(world
 def test_token_input_errors_are_vietnamese(world):
     client = _bearer(world.viewer)
     r = _post(client, f"{API}/tokens", {"name": "Cũ", "expires_on": "2020-01-01"})
-    assert r.status_code == 400 and r.json()["error"]["field"] == "expires_on" and "không được trước hôm nay" in r.json()["error"]["message"]
+    assert r.status_code == 422 and r.json()["error"]["field"] == "expires_on" and "không được trước hôm nay" in r.json()["error"]["message"]
     r = _post(client, f"{API}/tokens", {"name": "x" * 101})
     assert r.status_code == 422
 
@@ -220,7 +220,7 @@ def test_bulk_add_eligible_staff_and_approve_unblocked_through_the_api(world):
     assert r.json()["added"] == 12 and {i["person"] for i in r.json()["items"]} == {str(p.uid) for p in eligible}
     again = _post(officer, f"{API}/proposals/{proposal.uid}/eligible-staff", {"award": "LDTT"})
     # Running it again adds nobody twice, and says so.
-    assert again.status_code == 400 and "Không có thêm cán bộ nào" in again.json()["error"]["message"] and proposal.items.count() == 12
+    assert again.status_code == 422 and "Không có thêm cán bộ nào" in again.json()["error"]["message"] and proposal.items.count() == 12
     assert _post(officer, f"{API}/proposals/{proposal.uid}/eligible-staff", {"award": "KHONG_CO"}).status_code == 422
 
     from thidua.proposals import actions
@@ -237,3 +237,66 @@ def test_bulk_add_eligible_staff_and_approve_unblocked_through_the_api(world):
     assert r.status_code == 200 and r.json()["approved"] == 12
     assert ProposalItem.objects.filter(proposal=proposal, appraisal="APPROVED").count() == 12
     assert AuditLog.objects.filter(action="proposals.item.approve_batch", actor=leader).count() == 1
+
+
+# ---------------------------------------------------------------- status codes of the ballot, one-field results
+
+
+def _council_poll(world, *, mode):
+    from thidua.voting import actions as voting
+
+    council = voting.do_create_council(actor=None, province=world.an_giang, data={"name": "Hội đồng Thi đua - Khen thưởng tỉnh", "level": "PROVINCE"})
+    voting.do_add_council_member(
+        actor=None, council=council,
+        data={"full_name": "Nguyễn Văn Chủ", "role": "CHAIR", "term_from": dt.date(2025, 7, 1), "user": world.an_officer},
+    )
+    poll = voting.do_create_poll(
+        actor=None,
+        data={"title": "Bình xét Chiến sĩ thi đua cơ sở năm 2025", "council": council, "electorate": "COUNCIL", "subject": "AWARD",
+              "award_code": "CSTDCS", "method": "APPROVE_EACH", "mode": mode, "quota": 1, "held_on": dt.date(2026, 1, 5)},
+        candidates=[{"label": "Nguyễn Văn An"}, {"label": "Trần Thị Bình"}],
+    )
+    return voting.do_open_poll(actor=None, poll=poll, expected_version=poll.version)
+
+
+@pytest.mark.sqlite
+def test_a_vote_after_the_close_is_a_409_and_nothing_is_written(world):
+    from thidua.voting import actions as voting
+    from thidua.voting.models import Participation
+
+    poll = _council_poll(world, mode="E_BALLOT")
+    voting.do_close_poll(actor=None, poll=poll, expected_version=poll.version)
+    candidate = poll.candidates.first()
+    r = _post(_bearer(world.an_officer), f"{API}/polls/{poll.uid}/ballot", {"approved": [candidate.pk]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "state_conflict"
+    assert r.json()["error"]["message"] == "Cuộc bỏ phiếu đã đóng; phiếu không được ghi nhận."
+    assert not Participation.objects.exists()
+
+
+def test_a_show_of_hands_poll_and_its_result_need_one_field(world):
+    from thidua.voting import actions as voting
+    from thidua.voting.models import Council, Poll
+
+    officer = _bearer(world.an_officer)
+    council = voting.do_create_council(actor=None, province=world.an_giang, data={"name": "Hội đồng TĐKT tỉnh", "level": "PROVINCE"})
+    voting.do_add_council_member(actor=None, council=Council.objects.get(pk=council.pk),
+                                 data={"full_name": "Nguyễn Văn Chủ", "role": "CHAIR", "term_from": dt.date(2025, 7, 1)})
+    r = _post(officer, f"{API}/polls", {"title": "Biểu quyết chọn đơn vị dẫn đầu", "council": str(council.uid), "mode": "SHOW_OF_HANDS",
+                                         "award_code": "CSTDCS", "quota": 1, "held_on": "2026-01-05", "candidates": [{"label": "Nguyễn Văn An"}]})
+    assert r.status_code == 201, r.content
+    assert (r.json()["method"], r.json()["mode"]) == ("SHOW_OF_HANDS", "SHOW_OF_HANDS")
+    r = _post(officer, f"{API}/polls", {"title": "Biểu quyết lần hai", "council": str(council.uid), "method": "SHOW_OF_HANDS",
+                                         "award_code": "CSTDCS", "quota": 1, "held_on": "2026-01-05", "candidates": [{"label": "Trần Thị Bình"}]})
+    assert r.status_code == 201 and r.json()["mode"] == "SHOW_OF_HANDS"
+    assert Poll.objects.filter(mode="SHOW_OF_HANDS", method="SHOW_OF_HANDS").count() == 2
+
+    poll = _council_poll(world, mode="PAPER")
+    an, binh = poll.candidates.get(label="Nguyễn Văn An"), poll.candidates.get(label="Trần Thị Bình")
+    # Saying "show of hands" for a paper poll contradicts the poll: refused on the field.
+    wrong = _post(officer, f"{API}/polls/{poll.uid}/result", {"version": poll.version, "source": "SHOW_OF_HANDS", "present": 1, "yes": {str(an.pk): 1, str(binh.pk): 0}})
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "source"
+    r = _post(officer, f"{API}/polls/{poll.uid}/result", {"version": poll.version, "present": 1, "yes": {str(an.pk): 1, str(binh.pk): 0}})
+    assert r.status_code == 200, r.content
+    assert r.json()["state"] == "RESULT"
+    poll.refresh_from_db()
+    assert poll.result_source == "PAPER"

@@ -6,8 +6,8 @@ The one mapping of refusals to status codes (docs/api.md repeats it for integrat
 outside the caller's scope) · 409 conflict (compare-and-set: someone changed it since you read it)
 · 409 state_conflict (a duplicate or a state that forbids the operation: a second ballot, a vote
 after the close, a username taken, a token already revoked) · 422 invalid_field (the request's
-shape: ninja's validation) · 400 invalid (an action refused a value of a well-formed request, the
-field named) · 429 throttled.
+shape: ninja's validation) · 422 invalid (an action refused the value of a named field) · 400
+invalid (an action refused the request as a whole; no field) · 429 throttled.
 """
 
 from __future__ import annotations
@@ -180,7 +180,9 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc, NotPermitted):
             return _respond(api, request, 403, "forbidden", exc.message, exc.field)
         field = exc.field or (next(iter(exc.errors)) if exc.errors else None)
-        return _respond(api, request, 400, exc.code or "invalid", exc.message, field)
+        # A refused value of a named field is invalid input (422, like a malformed one); a refusal
+        # of the request as a whole names no field (400).
+        return _respond(api, request, 422 if field else 400, exc.code or "invalid", exc.message, field)
 
     def on_exception(request, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)

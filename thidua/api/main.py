@@ -12,7 +12,14 @@ from thidua.core.access import public
 api = NinjaAPI(
     title="thidua API",
     version="1",
-    description="API của hệ thống quản lý thi đua, khen thưởng. Thông báo lỗi bằng tiếng Việt.",
+    description=(
+        "API của hệ thống quản lý thi đua, khen thưởng. Thông báo lỗi bằng tiếng Việt, dạng "
+        "{\"error\": {\"code\", \"message\", \"field\"}}. Mã trạng thái: 401 chưa xác thực; 403 không có quyền; "
+        "404 không tìm thấy hoặc ngoài phạm vi; 409 xung đột (conflict: đã có người sửa trước; state_conflict: bị trùng "
+        "hoặc trạng thái không cho phép, ví dụ bỏ phiếu lần hai, bỏ phiếu sau khi đóng); 422 dữ liệu không hợp lệ "
+        "(invalid_field: sai định dạng; invalid: giá trị của trường `field` bị từ chối); 400 yêu cầu bị từ chối "
+        "không gắn với một trường; 429 quá nhiều yêu cầu. Chi tiết: docs/api.md."
+    ),
     urls_namespace="api",
     docs_url="/docs",
     docs=VietnameseDocs(),

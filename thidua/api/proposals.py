@@ -186,7 +186,7 @@ class DecisionIn(Schema):
     level: Optional[LevelCode] = None
     issuer_unit: Optional[UUID] = Field(
         None,
-        description="Cơ quan ban hành. Bắt buộc khi cán bộ tỉnh ban hành quyết định cho hồ sơ đã trình (thiếu: lỗi 400 ở trường issuer_unit); "
+        description="Cơ quan ban hành. Bắt buộc khi cán bộ tỉnh ban hành quyết định cho hồ sơ đã trình (thiếu: lỗi 422 ở trường issuer_unit); "
         "thủ trưởng đơn vị bỏ trống (là đơn vị đề nghị); quyết định của cấp trên (decisions/external) ghi issuer_name",
     )
     issuer_name: str = ""
