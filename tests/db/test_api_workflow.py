@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -300,3 +301,51 @@ def test_a_show_of_hands_poll_and_its_result_need_one_field(world):
     assert r.json()["state"] == "RESULT"
     poll.refresh_from_db()
     assert poll.result_source == "PAPER"
+
+
+# ---------------------------------------------------------------- access of the new operations
+
+NEW_OPERATIONS = {
+    ("GET", "/api/v1/accounts"): "accounts.view",
+    ("GET", "/api/v1/accounts/{uid}"): "accounts.view",
+    ("POST", "/api/v1/accounts"): "accounts.manage",
+    ("POST", "/api/v1/accounts/{uid}/active"): "accounts.manage",
+    ("POST", "/api/v1/accounts/{uid}/password"): "accounts.manage",
+    ("POST", "/api/v1/accounts/{uid}/grants"): "accounts.manage",
+    ("POST", "/api/v1/grants/{uid}/end"): "accounts.manage",
+    ("GET", "/api/v1/tokens"): "self.manage",
+    ("POST", "/api/v1/tokens"): "self.manage",
+    ("DELETE", "/api/v1/tokens/{uid}"): "self.manage",
+    ("POST", "/api/v1/polls/{uid}/proposal"): "proposal.edit",
+    ("POST", "/api/v1/proposals/{uid}/eligible-staff"): "proposal.edit",
+    ("POST", "/api/v1/proposals/{uid}/approve-unblocked"): "proposal.review",
+}
+
+
+def test_new_operations_declare_their_action_and_refuse_who_lacks_it(world):
+    from thidua.api.main import api_operations
+    from thidua.core.access import PERMISSIONS
+
+    declared = {(m, p): a for m, p, _, a in api_operations()}
+    for key, action in NEW_OPERATIONS.items():
+        assert declared[key] == action, key
+    uid = "00000000-0000-0000-0000-000000000000"
+    viewer = _bearer(world.viewer)
+    # Well-formed bodies, so that the refusal is the access check's, not the body's shape.
+    bodies = {
+        "/api/v1/accounts": {"username": "x", "full_name": "X", "password": PASSWORD},
+        "/api/v1/accounts/{uid}/active": {"active": False},
+        "/api/v1/accounts/{uid}/password": {"password": PASSWORD},
+        "/api/v1/accounts/{uid}/grants": {"role": "VIEWER", "province": uid, "valid_from": "2025-07-01"},
+        "/api/v1/grants/{uid}/end": {"valid_to": "2025-12-31"},
+        "/api/v1/proposals/{uid}/eligible-staff": {"award": "LDTT"},
+        "/api/v1/proposals/{uid}/approve-unblocked": {"version": 1},
+    }
+    for (method, path), action in NEW_OPERATIONS.items():
+        url = path.replace("{uid}", uid)
+        body = json.dumps(bodies.get(path, {})) if method == "POST" else ""
+        anonymous = Client().generic(method, url, body, content_type="application/json")
+        assert anonymous.status_code == 401, (method, path)
+        if "VIEWER" not in PERMISSIONS[action]:
+            refused = viewer.generic(method, url, body, content_type="application/json")
+            assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden", (method, path)
