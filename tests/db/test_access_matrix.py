@@ -692,7 +692,7 @@ ACTIONS: dict[str, ActionEntry] = {
         "self.manage",
         lambda w, a: _acc().do_create_api_token(actor=a, name="Phần mềm báo cáo"),
         as_persona="an_officer",
-        note="a token always belongs to the actor, so the system cannot create one",
+        note="a token belongs to the actor (only the system names another owner: manage.py create_token)",
     ),
     "thidua.accounts.actions.do_revoke_api_token": ActionEntry(
         "accounts.manage",

@@ -68,7 +68,7 @@ def test_province_entry_is_created_by_its_officer_and_hidden_from_others(world):
     uid = response.json()["uid"]
     assert bearer(world.qn_officer).get(f"{API}/awards/catalogue/{uid}").status_code == 404
     again = post(bearer(world.an_officer), f"{API}/awards/catalogue", {**body, "code": "LDTT"})
-    assert again.status_code == 400 and again.json()["error"]["field"] == "code"
+    assert again.status_code == 422 and again.json()["error"]["field"] == "code"
     assert AwardType.objects.filter(province=world.an_giang).count() == 1
 
 
@@ -105,11 +105,11 @@ def test_overrides_add_list_end_with_vietnamese_errors(world):
     assert pack["label"] == "theo Quy định ban hành kèm theo Quyết định 12/2026/QĐ-UBND ngày 01/12/2026 của tỉnh An Giang"
     assert pack["status"] == "upcoming" and pack["citations"] == {"TTLDTT": "Điều 4"}
     refused = post(officer, f"{API}/awards/packs", {**PACK, "province": str(world.an_giang.uid), "effective_from": "2026-11-01"})
-    assert refused.status_code == 400 and refused.json()["error"]["field"] == "effective_from"
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "effective_from"
     assert "không được trước ngày ban hành" in refused.json()["error"]["message"]
     body = {**OVERRIDE, "pack": pack["uid"]}
     bad = post(officer, f"{API}/awards/overrides", {**body, "param": "ty_le"})
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "param" and "không có tham số" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "param" and "không có tham số" in bad.json()["error"]["message"]
     assert post(bearer(world.viewer), f"{API}/awards/overrides", body).status_code == 403
     assert post(bearer(world.qn_officer), f"{API}/awards/overrides", body).status_code == 404
     created = post(officer, f"{API}/awards/overrides", body).json()

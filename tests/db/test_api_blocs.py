@@ -309,13 +309,13 @@ def test_a_stale_version_is_a_409_and_changes_nothing(world, year):
     assert Bloc.objects.get().description == "Theo Quyết định 12"
 
 
-def test_bad_input_is_a_400_with_a_vietnamese_message_and_changes_nothing(world, year):
+def test_bad_input_is_refused_with_a_vietnamese_message_and_changes_nothing(world, year):
     officer = _session(world.an_officer)
     # A unit cannot sit in two blocks of the same kind in one year.
     other = _post(officer, f"{API}/blocs", {"province": str(world.an_giang.uid), "name": "Khối các cơ quan tham mưu"}).json()
     other_year = _post(officer, f"{API}/blocs/{other['uid']}/years", {"year": 2025}).json()["year"]
     twice = _post(officer, f"{API}/bloc-years/{other_year['uid']}/members", {"unit": str(world.tuyen_giao.uid)})
-    assert twice.status_code == 400
+    assert twice.status_code == 422
     assert twice.json()["error"]["field"] == "unit"
     assert "đã thuộc Khối thi đua các cơ quan Đảng tỉnh năm 2025" in twice.json()["error"]["message"]
     assert not Membership.objects.filter(bloc_year__uid=other_year["uid"]).exists()
@@ -323,10 +323,10 @@ def test_bad_input_is_a_400_with_a_vietnamese_message_and_changes_nothing(world,
     same = _put(officer, f"{API}/bloc-years/{year.uid}/leadership", {
         "version": year.version, "head_unit": str(world.to_chuc.uid), "deputy_unit": str(world.to_chuc.uid),
     })
-    assert same.status_code == 400 and same.json()["error"]["field"] == "deputy_unit"
+    assert same.status_code == 422 and same.json()["error"]["field"] == "deputy_unit"
     assert same.json()["error"]["message"] == "Trưởng khối và Phó Trưởng khối phải là hai đơn vị khác nhau."
     stranger = _put(officer, f"{API}/bloc-years/{year.uid}/leadership", {"version": year.version, "head_unit": str(world.qn_unit.uid)})
-    assert stranger.status_code == 400 and "không phải thành viên" in stranger.json()["error"]["message"]
+    assert stranger.status_code == 422 and "không phải thành viên" in stranger.json()["error"]["message"]
     year.refresh_from_db()
     assert year.head_unit is None and year.version == 1
     # The request's shape is checked by ninja, in Vietnamese too.
@@ -335,7 +335,7 @@ def test_bad_input_is_a_400_with_a_vietnamese_message_and_changes_nothing(world,
     bad_date = _put(officer, f"{API}/bloc-years/{year.uid}/deadlines/REGISTRATION", {"due_on": "31/03/2025"})
     assert bad_date.status_code == 422 and "yyyy-mm-dd" in bad_date.json()["error"]["message"]
     far = _put(officer, f"{API}/bloc-years/{year.uid}/deadlines/REGISTRATION", {"due_on": "2030-03-31"})
-    assert far.status_code == 400 and _vietnamese(far.json(), "invalid") and far.json()["error"]["field"] == "due_on"
+    assert far.status_code == 422 and _vietnamese(far.json(), "invalid") and far.json()["error"]["field"] == "due_on"
     # A refused movement transition says why.
     movement = _post(officer, f"{API}/movements", {"province": str(world.an_giang.uid), "title": "Phong trào thi đua năm 2025", "start_date": "2025-01-01"}).json()
     refused = _post(officer, f"{API}/movements/{movement['uid']}/transitions", {"version": movement["version"], "action": "award"})
@@ -350,7 +350,7 @@ def test_leaving_the_block_needs_a_reason_and_the_head_cannot_leave(world, year)
     members = {m["unit"]["name"]: m for m in officer.get(f"{API}/bloc-years/{year.uid}").json()["members"]}
     leaving = members["Ban Tổ chức Tỉnh ủy"]["uid"]
     no_reason = _post(officer, f"{API}/memberships/{leaving}/leave", {"left_on": "2025-07-01", "reason": "  "})
-    assert no_reason.status_code == 400 and no_reason.json()["error"]["message"] == "Hãy ghi lý do đơn vị rời khối."
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["message"] == "Hãy ghi lý do đơn vị rời khối."
     assert Membership.objects.get(uid=leaving).left_on is None
     left = _post(officer, f"{API}/memberships/{leaving}/leave", {"left_on": "2025-07-01", "reason": "Sáp nhập theo Nghị quyết 18"})
     assert left.status_code == 200 and left.json()["left_on"] == "2025-07-01" and left.json()["is_current"] is False
@@ -374,7 +374,7 @@ def test_the_block_moves_a_deadline_and_a_reviewer_returns_then_reopens(world, y
     filled = _put(officer, f"{API}/registrations/{registration['uid']}", {"version": registration["version"], "items": [{"subject_kind": "collective", "award": "TTLDXS"}]}).json()
     submitted = _post(officer, f"{API}/registrations/{registration['uid']}/submit", {"version": filled["version"]}).json()
     no_reason = _post(officer, f"{API}/registrations/{registration['uid']}/return", {"version": submitted["version"], "reason": ""})
-    assert no_reason.status_code == 400 and no_reason.json()["error"]["field"] == "reason"
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
     returned = _post(officer, f"{API}/registrations/{registration['uid']}/return", {"version": submitted["version"], "reason": "Bổ sung chỉ tiêu"}).json()
     assert (returned["state_label"], returned["return_reason"], returned["editable"]) == ("Trả lại", "Bổ sung chỉ tiêu", True)
     resubmitted = _post(officer, f"{API}/registrations/{registration['uid']}/submit", {"version": returned["version"]}).json()
@@ -430,7 +430,7 @@ def test_meetings_and_the_annual_report_with_its_docx(world, year):
     assert meeting.status_code == 201, meeting.content
     assert meeting.json()["kind_label"] == "Hội nghị tổng kết năm" and [u["name"] for u in meeting.json()["attending"]] == ["Ban Tuyên giáo Tỉnh ủy"]
     stranger = _patch(officer, f"{API}/meetings/{meeting.json()['uid']}", {"version": meeting.json()["version"], "attending": [str(world.qn_unit.uid)]})
-    assert stranger.status_code == 400 and stranger.json()["error"]["field"] == "attending"
+    assert stranger.status_code == 422 and stranger.json()["error"]["field"] == "attending"
     both = _patch(officer, f"{API}/meetings/{meeting.json()['uid']}", {
         "version": meeting.json()["version"], "attending": [str(world.tuyen_giao.uid), str(world.to_chuc.uid)], "chair": "Đồng chí Trưởng ban",
     })

@@ -95,13 +95,13 @@ def test_province_officer_creates_a_unit_with_an_audit_row(world, client_for):
     assert row.actor == world.an_officer
 
 
-def test_business_rule_refusal_is_400_with_field(world, client_for):
+def test_business_rule_refusal_is_422_with_field(world, client_for):
     response = client_for(world.an_officer).post(
         f"{API}/units",
         {"province": str(world.an_giang_old.uid), "name": "Ban Tuyên giáo Tỉnh ủy", "kind": "PARTY"},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = _json(response)
     assert body["error"]["field"] == "name" and "Đã có đơn vị" in body["error"]["message"]
 
@@ -173,7 +173,7 @@ def test_departments_per_unit(world, client_for):
     listed = _json(client.get(f"{API}/units/{world.tuyen_giao.uid}/departments"))
     assert [d["name"] for d in listed] == ["Phòng Tuyên truyền"]
     duplicate = client.post(f"{API}/units/{world.tuyen_giao.uid}/departments", {"name": "Phòng Tuyên truyền"}, content_type="application/json")
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422
     assert client.post(f"{API}/units/{world.to_chuc.uid}/departments", {"name": "P"}, content_type="application/json").status_code == 404
     assert Department.objects.count() == 1
 

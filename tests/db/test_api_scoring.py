@@ -54,7 +54,7 @@ def test_a_unit_scores_submits_and_the_head_corrects_through_the_api(block):
     assert saved.status_code == 200, saved.content
     assert saved.json()["self_total"] == "90.00"
     bad = _json(unit, "post", sheet_url + "/evidence", {"code": "1.2", "filename": "qd.pdf", "content_base64": "không phải base64"})
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "content_base64"
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "content_base64"
     attached = _json(unit, "post", sheet_url + "/evidence", {"code": "1.2", "filename": "quyet-dinh.pdf", "content_base64": base64.b64encode(b"%PDF-1.4 qd").decode()})
     assert attached.status_code == 201, attached.content
     assert [e["filename"] for e in next(r for r in attached.json()["rows"] if r["code"] == "1.2")["evidence"]] == ["quyet-dinh.pdf"]
@@ -66,7 +66,7 @@ def test_a_unit_scores_submits_and_the_head_corrects_through_the_api(block):
     body = head.get(sheet_url).json()
     assert body["score_level"] == "CROSS"
     refused = _json(head, "put", sheet_url + "/scores", {"version": body["version"], "level": "CROSS", "scores": _scores({"1.1": ("26", None)})})
-    assert refused.status_code == 400 and _vietnamese(refused.json(), "invalid") and "lý do" in refused.json()["error"]["message"]
+    assert refused.status_code == 422 and _vietnamese(refused.json(), "invalid") and "lý do" in refused.json()["error"]["message"]
     ok = _json(head, "put", sheet_url + "/scores", {
         "version": body["version"], "level": "CROSS", "scores": _scores({"1.1": ("26", None)}, {"1.1": "Thiếu chỉ tiêu phát triển đảng viên"}),
     })
@@ -125,7 +125,7 @@ def test_sets_are_created_copied_and_frozen_through_the_api(world):
     added = _json(officer, "post", f"{API}/scoring/sets/{set_uid}/criteria", {"code": "1", "title": "Nhiệm vụ chính trị", "kind": "SCORE", "max_points": "100"})
     assert added.status_code == 201 and added.json()["criteria"][0]["max_points"] == "100.00"
     bad = _json(officer, "post", f"{API}/scoring/sets/{set_uid}/criteria", {"code": "2", "title": "Âm", "kind": "SCORE", "max_points": "-1"})
-    assert bad.status_code == 400 and _vietnamese(bad.json(), "invalid")
+    assert bad.status_code == 422 and _vietnamese(bad.json(), "invalid")
 
     opened = _json(officer, "post", f"{API}/scoring/rounds", {"bloc_year": str(b.bloc_year.uid), "criteria_set": set_uid, "quota": 1})
     assert opened.status_code == 201, opened.content
@@ -187,7 +187,7 @@ def test_assigning_a_cross_checker_lets_that_unit_see_the_sheet(block):
     assert assigned.status_code == 200, assigned.content
     assert _bearer(w.unit_officer).get(url).status_code == 200
     own = _json(officer, "post", f"{API}/scoring/rounds/{b.round.uid}/assignments", {"sheet": str(b.tc.uid), "reviewer_units": [str(w.to_chuc.uid)]})
-    assert own.status_code == 400 and "chính mình" in own.json()["error"]["message"]
+    assert own.status_code == 422 and "chính mình" in own.json()["error"]["message"]
     # The block may open its results to every member before publication.
     opened = _json(officer, "patch", f"{API}/scoring/rounds/{b.round.uid}", {"version": b.round.version, "results_visible_before_publish": True})
     assert opened.status_code == 200 and opened.json()["results_visible"] is True

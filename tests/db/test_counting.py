@@ -355,7 +355,7 @@ def test_api_double_entry_hides_figures_until_both_then_compares_and_records(pol
     refused = one.post(url, _api_counts(poll), content_type="application/json")
     assert refused.status_code == 400 and "thành viên khác" in refused.json()["error"]["message"]
     bad = two.post(url, _api_counts(poll, ballots_issued=3), content_type="application/json")
-    assert bad.status_code == 400 and "Số phiếu phát ra (3)" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "Số phiếu phát ra (3)" in bad.json()["error"]["message"]
     response = two.post(url, _api_counts(poll, yes=(7, 5, 1), no=(0, 2, 6)), content_type="application/json")
     body = response.json()
     assert response.status_code == 201 and not body["matched"] and body["result_sha256"] == ""
@@ -385,7 +385,7 @@ def test_api_records_a_result_from_elsewhere(world, board):
     client = _bearer(board[0])
     url = f"/api/v1/polls/{poll.uid}/external-result"
     bad = client.post(url, {**payload, "minutes_base64": "không phải base64"}, content_type="application/json")
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "minutes_base64"
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "minutes_base64"
     response = client.post(url, payload, content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()

@@ -33,7 +33,7 @@ def test_record_read_evaluate_and_revoke_through_the_api(world):
     assert response.status_code == 201
     award = response.json()
     response = client.post(f"{base}/awards", {"award": "TTLDTT", "year": 2025}, content_type="application/json")
-    assert response.status_code == 400 and "không xét tặng cho cá nhân" in response.json()["error"]["message"]
+    assert response.status_code == 422 and "không xét tặng cho cá nhân" in response.json()["error"]["message"]
     history = client.get(base).json()
     assert history["request_history"] == [{"year": 2025, "rating": "EXCELLENT", "titles": ["LDTT"], "awards": []}]
     body = client.get(f"{base}/eligibility", {"year": 2025, "award": "CSTDCS", "decided_on": "2026-01-10"}).json()

@@ -84,7 +84,7 @@ def test_similar_shows_only_what_the_caller_may_read(world, corpus):
     assert _post(_bearer(world.qn_officer), "/api/v1/initiatives/similar", body).json()["matches"] == []
     # The Tuyên giáo officer does not read Tổ chức's initiatives.
     assert _post(_bearer(world.unit_officer), "/api/v1/initiatives/similar", body).json()["matches"] == []
-    assert _post(_bearer(world.unit_officer), "/api/v1/initiatives/similar", {"title": "", "content": " "}).status_code == 400
+    assert _post(_bearer(world.unit_officer), "/api/v1/initiatives/similar", {"title": "", "content": " "}).status_code == 422
 
 
 def test_bad_input_is_refused_in_vietnamese_and_writes_nothing(world, corpus):
@@ -103,7 +103,8 @@ def test_bad_input_is_refused_in_vietnamese_and_writes_nothing(world, corpus):
     audit_before = AuditLog.objects.count()
     for body, words in cases:
         response = _post(client, "/api/v1/initiatives", body)
-        assert response.status_code == 400, response.content
+        # A refusal naming a field is invalid input (422); one of the request as a whole is 400 (docs/api.md).
+        assert response.status_code == (422 if response.json()["error"]["field"] else 400), response.content
         assert words in response.json()["error"]["message"].lower() or words in response.json()["error"]["message"]
     assert Initiative.objects.count() == 0 and InitiativeOwner.objects.count() == 0
     assert AuditLog.objects.count() == audit_before
@@ -119,7 +120,7 @@ def test_recognising_a_likely_copy_needs_a_written_reason(world, corpus):
     path = f"/api/v1/initiatives/{item.uid}/recognise"
     body = {"level": "BASE", "body": "Hội đồng sáng kiến cơ sở", "decision_number": "12/QĐ-BTG", "version": item.version}
     response = _post(client, path, body)
-    assert response.status_code == 400 and "hãy ghi lý do" in response.json()["error"]["message"]
+    assert response.status_code == 422 and "hãy ghi lý do" in response.json()["error"]["message"]
     assert Initiative.objects.get(pk=item.pk).recognised is False
     response = _post(client, path, {**body, "reason": "Đã xác minh: cùng nhóm tác giả phát triển tiếp"})
     assert response.status_code == 200 and response.json()["recognised"] is True

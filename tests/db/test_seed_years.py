@@ -181,7 +181,7 @@ def test_an_giang_2023_agreements_recorded_through_the_api(seeds):
                                                                  "present": 9, "yes": {str(current['candidates'][0]['id']): 9},
                                                                  "declared": [current["candidates"][0]["id"]]},
                     content_type="application/json")
-    assert r.status_code == 400 and "công bố" in r.json()["error"]["message"]
+    assert r.status_code == 422 and "công bố" in r.json()["error"]["message"]
 
     # The biên bản hội nghị of 29/12/2023: attendance, ranking published there, the vote as
     # recorded, the head and deputy elected for 2024, issued in the head unit's (Party) format.
@@ -342,7 +342,7 @@ def test_awards_of_other_issuers_are_catalogue_entries_of_the_province(world):
     record = AwardRecord.objects.get(person=reporter, award_code="BK_HNBVN")
     assert record.get_award_code_display() == "Bằng khen của Hội Nhà báo Việt Nam"
     unknown = bearer.post(f"/api/v1/history/ca-nhan/{reporter.uid}/awards", {"award": "KHONG_CO", "year": 2022}, content_type="application/json")
-    assert unknown.status_code == 400 and "không có" in unknown.json()["error"]["message"].lower()
+    assert unknown.status_code == 422 and "không có" in unknown.json()["error"]["message"].lower()
     detail = client.get(reverse("awards:award_type_detail", args=[press.uid])).content.decode()
     assert "Làm căn cứ khen thưởng cao hơn" in detail and "Không (khen thưởng của ngành" in detail
 

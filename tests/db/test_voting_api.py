@@ -37,7 +37,7 @@ def test_api_council_poll_ballot_result_round_trip(world):
                   {"full_name": f"Thành viên {i}", "username": user.username, "term_from": "2025-07-01"})
         assert r.status_code == 201, r.content
     r = _post(officer, f"/api/v1/councils/{council['uid']}/members", {"full_name": "X", "username": "khong-co", "term_from": "2025-07-01"})
-    assert r.status_code == 400 and "Không có tài khoản" in r.json()["error"]["message"]
+    assert r.status_code == 422 and "Không có tài khoản" in r.json()["error"]["message"]
     r = _post(officer, "/api/v1/polls", {"title": "Bình xét CSTĐCS", "council": council["uid"], "award_code": "CSTDCS", "quota": 1,
                                           "held_on": "2026-01-05", "candidates": [{"label": "Nguyễn Văn An"}, {"label": "Trần Thị Bình"}]})
     assert r.status_code == 201, r.content
@@ -50,7 +50,7 @@ def test_api_council_poll_ballot_result_round_trip(world):
         r = _post(_bearer(user), f"/api/v1/polls/{poll['uid']}/ballot", {"approved": [an]})
         assert r.status_code == 201 and set(r.json()) == {"poll", "voted", "kind", "message"}
     again = _post(_bearer(voters[0]), f"/api/v1/polls/{poll['uid']}/ballot", {"approved": []})
-    assert again.status_code == 400 and "đã bỏ phiếu rồi" in again.json()["error"]["message"]
+    assert again.status_code == 409 and again.json()["error"]["code"] == "state_conflict" and "đã bỏ phiếu rồi" in again.json()["error"]["message"]
     guest = _post(officer, f"/api/v1/polls/{poll['uid']}/ballot", {"approved": [an]})
     assert guest.status_code == 400
     assert Participation.objects.count() == Ballot.objects.count() == 3

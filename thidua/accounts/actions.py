@@ -23,7 +23,7 @@ from thidua.accounts.signals import profile_search_key
 from thidua.audit.log import diff, record, snapshot
 from thidua.core.access import ensure, scope_of
 from thidua.core.cas import save_with_version
-from thidua.core.errors import ActionError, NotPermitted
+from thidua.core.errors import ActionError, NotPermitted, StateConflict
 from thidua.org.models import Province, Unit
 from thidua.rules.text import nfc
 
@@ -122,7 +122,7 @@ def do_create_user(
             "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (không có dấu cách).", field="username"
         ) from exc
     if User.objects.filter(username__iexact=username).exists():
-        raise ActionError(f"Tên đăng nhập “{username}” đã được dùng.", field="username")
+        raise StateConflict(f"Tên đăng nhập “{username}” đã được dùng.", field="username")
     if not full_name:
         raise ActionError("Hãy nhập họ và tên.", field="full_name")
     if len(full_name) > 150:
@@ -141,7 +141,7 @@ def do_create_user(
                 username=username, email=email, password=password, first_name=first_name, last_name=last_name
             )
     except IntegrityError as exc:
-        raise ActionError(f"Tên đăng nhập “{username}” đã được dùng.", field="username") from exc
+        raise StateConflict(f"Tên đăng nhập “{username}” đã được dùng.", field="username") from exc
     AccountProfile.objects.update_or_create(
         user=user,
         defaults={
@@ -293,7 +293,7 @@ def do_add_grant(
     if valid_to is not None:
         overlapping = overlapping.filter(valid_from__lte=valid_to)
     if overlapping.exists():
-        raise ActionError("Tài khoản đã có vai trò này trên cùng phạm vi trong khoảng thời gian đã chọn.", field="role")
+        raise StateConflict("Tài khoản đã có vai trò này trên cùng phạm vi trong khoảng thời gian đã chọn.", field="role")
     grant = Grant(
         user=user,
         role=role,
@@ -332,7 +332,7 @@ def do_end_grant(*, actor, grant: Grant, valid_to: dt.date | None) -> Grant:
             f"Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực ({grant.valid_from:%d/%m/%Y}).", field="valid_to"
         )
     if grant.valid_to is not None and grant.valid_to <= valid_to:
-        raise ActionError(f"Phân quyền này đã hết hiệu lực từ sau ngày {grant.valid_to:%d/%m/%Y}.", field="valid_to")
+        raise StateConflict(f"Phân quyền này đã hết hiệu lực từ sau ngày {grant.valid_to:%d/%m/%Y}.", field="valid_to")
     before = grant.valid_to
     grant.valid_to = valid_to
     save_with_version(grant, grant.version, ["valid_to"])
@@ -347,10 +347,19 @@ def do_end_grant(*, actor, grant: Grant, valid_to: dt.date | None) -> Grant:
 
 
 @transaction.atomic
-def do_create_api_token(*, actor, name: str, expires_on: dt.date | None = None) -> tuple[ApiToken, str]:
+def do_create_api_token(*, actor, name: str, expires_on: dt.date | None = None, owner=None) -> tuple[ApiToken, str]:
     """Create a token for the actor, working through `expires_on` (inclusive) when given. Returns
-    the token and its secret, which is shown once and never stored (only its SHA-256 digest is)."""
+    the token and its secret, which is shown once and never stored (only its SHA-256 digest is).
+
+    `owner` is for the system actor only (`manage.py create_token USER`): a user never makes a
+    token that signs in as someone else."""
     ensure(actor, "self.manage")
+    if owner is not None and actor is not None and owner.pk != actor.pk:
+        raise NotPermitted("Chỉ tạo được khóa API cho chính tài khoản của mình.")
+    if owner is None:
+        owner = actor
+    if owner is None or not owner.is_active:
+        raise ActionError("Tài khoản đã bị khóa hoặc không tồn tại; không tạo được khóa API.")
     name = nfc(name)
     if not name:
         raise ActionError("Hãy đặt tên gợi nhớ cho khóa API (ví dụ: “Phần mềm báo cáo”).", field="name")
@@ -359,18 +368,18 @@ def do_create_api_token(*, actor, name: str, expires_on: dt.date | None = None) 
     today = timezone.localdate()
     if expires_on is not None and expires_on < today:
         raise ActionError(f"Ngày hết hạn không được trước hôm nay ({today:%d/%m/%Y}).", field="expires_on")
-    live = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    live = ApiToken.objects.filter(user=owner, revoked_at__isnull=True).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     if live.count() >= MAX_ACTIVE_TOKENS:
         raise ActionError(f"Mỗi tài khoản chỉ có tối đa {MAX_ACTIVE_TOKENS} khóa API đang dùng. Hãy thu hồi khóa không còn dùng.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor, name=name, prefix=secret[:10], digest=ApiToken.digest_of(secret), expires_on=expires_on
+        user=owner, name=name, prefix=secret[:10], digest=ApiToken.digest_of(secret), expires_on=expires_on
     )
     record(
         actor=actor,
         action="accounts.token.create",
         obj=token,
-        province=_home_province(actor),
+        province=_home_province(owner),
         object_repr=f"{name} ({token.prefix}…)",
         changes={"name": [None, name], **({"expires_on": [None, expires_on]} if expires_on else {})},
     )
@@ -386,7 +395,7 @@ def do_revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
     now = timezone.now()
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now, updated_at=now)
     if updated != 1:
-        raise ActionError("Khóa API này đã được thu hồi trước đó.")
+        raise StateConflict("Khóa API này đã được thu hồi trước đó.")
     token.revoked_at = now
     record(
         actor=actor,

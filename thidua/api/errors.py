@@ -1,8 +1,13 @@
 """Every /api/v1 error is JSON: {"error": {"code", "message", "field"}}, message in Vietnamese.
 
+The one mapping of refusals to status codes (docs/api.md repeats it for integrators):
+
 401 unauthenticated · 403 forbidden (also a failed CSRF check) · 404 not_found (also an object
-outside the caller's scope) · 409 conflict (compare-and-set) · 422 invalid_field (the request's
-shape: ninja's validation) · 400 invalid (an action refused the input) · 429 throttled.
+outside the caller's scope) · 409 conflict (compare-and-set: someone changed it since you read it)
+· 409 state_conflict (a duplicate or a state that forbids the operation: a second ballot, a vote
+after the close, a username taken, a token already revoked) · 422 invalid_field (the request's
+shape: ninja's validation) · 422 invalid (an action refused the value of a named field) · 400
+invalid (an action refused the request as a whole; no field) · 429 throttled.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
-from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
+from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted, StateConflict
 
 logger = logging.getLogger(__name__)
 
@@ -172,12 +177,16 @@ def install(api: NinjaAPI) -> None:
     def on_action_error(request, exc: ActionError):
         if isinstance(exc, ConcurrentEditError):
             return _respond(api, request, 409, "conflict", exc.message, exc.field)
+        if isinstance(exc, StateConflict):
+            return _respond(api, request, 409, "state_conflict", exc.message, exc.field)
         if isinstance(exc, ReferenceNotFound):
             return _respond(api, request, 404, "not_found", exc.message, exc.field)
         if isinstance(exc, NotPermitted):
             return _respond(api, request, 403, "forbidden", exc.message, exc.field)
         field = exc.field or (next(iter(exc.errors)) if exc.errors else None)
-        return _respond(api, request, 400, exc.code or "invalid", exc.message, field)
+        # A refused value of a named field is invalid input (422, like a malformed one); a refusal
+        # of the request as a whole names no field (400).
+        return _respond(api, request, 422 if field else 400, exc.code or "invalid", exc.message, field)
 
     def on_exception(request, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)

@@ -13,7 +13,14 @@ from thidua.core.access import public
 api = NinjaAPI(
     title="thidua API",
     version="1",
-    description="API của hệ thống quản lý thi đua, khen thưởng. Thông báo lỗi bằng tiếng Việt.",
+    description=(
+        "API của hệ thống quản lý thi đua, khen thưởng. Thông báo lỗi bằng tiếng Việt, dạng "
+        "{\"error\": {\"code\", \"message\", \"field\"}}. Mã trạng thái: 401 chưa xác thực; 403 không có quyền; "
+        "404 không tìm thấy hoặc ngoài phạm vi; 409 xung đột (conflict: đã có người sửa trước; state_conflict: bị trùng "
+        "hoặc trạng thái không cho phép, ví dụ bỏ phiếu lần hai, bỏ phiếu sau khi đóng); 422 dữ liệu không hợp lệ "
+        "(invalid_field: sai định dạng; invalid: giá trị của trường `field` bị từ chối); 400 yêu cầu bị từ chối "
+        "không gắn với một trường; 429 quá nhiều yêu cầu. Chi tiết: docs/api.md."
+    ),
     urls_namespace="api",
     docs_url="/docs",
     docs=VietnameseDocs(),
@@ -38,10 +45,10 @@ api.add_router("/", registry.router)
 from thidua.api import blocs  # noqa: E402
 
 api.add_router("/", blocs.router)
-from thidua.api import awards, counting, documents, history, initiatives, proposals, scoring, voting  # noqa: E402
+from thidua.api import accounts, awards, counting, documents, history, initiatives, proposals, scoring, voting  # noqa: E402
 
-for _router in (scoring.router, voting.router, counting.router, awards.router, history.router, proposals.router, documents.router,
-                initiatives.router):
+for _router in (accounts.router, scoring.router, voting.router, counting.router, awards.router, history.router, proposals.router,
+                documents.router, initiatives.router):
     api.add_router("/", _router)
 if not any(isinstance(a, TokenAuth) for a in whatif.EVALUATE_AUTH):
     whatif.EVALUATE_AUTH.insert(0, API_AUTH[0])

@@ -185,7 +185,11 @@ class DecisionIn(Schema):
     symbol: str
     issued_on: dt.date
     level: Optional[LevelCode] = None
-    issuer_unit: Optional[UUID] = None
+    issuer_unit: Optional[UUID] = Field(
+        None,
+        description="Cơ quan ban hành. Bắt buộc khi cán bộ tỉnh ban hành quyết định cho hồ sơ đã trình (thiếu: lỗi 422 ở trường issuer_unit); "
+        "thủ trưởng đơn vị bỏ trống (là đơn vị đề nghị); quyết định của cấp trên (decisions/external) ghi issuer_name",
+    )
     issuer_name: str = ""
     signer_name: str = ""
     signer_title: str = ""
@@ -310,6 +314,55 @@ def add_item(request, uid: UUID, payload: ItemIn):
     person, unit = _subject(user, payload.person, payload.unit)
     item = actions.do_add_item(actor=user, proposal=proposal, data={"person": person, "unit": unit, "award": payload.award, "achievements": payload.achievements})
     return 201, item_out(item)
+
+
+@router.post("/polls/{uid}/proposal", response={201: ProposalOut, **WRITE_ERRORS}, summary="Lập hồ sơ đề nghị (nháp) từ các ứng viên được chọn của một cuộc bỏ phiếu, kèm kết quả biểu quyết")
+@requires("proposal.edit")
+def proposal_from_poll(request, uid: UUID):
+    from thidua.voting.models import Poll
+
+    user = _user(request)
+    poll = get_scoped_or_404(user, Poll.objects.select_related("council__unit", "meeting__bloc_year__bloc"), "proposal.edit", uid=uid)
+    proposal = actions.do_create_proposal_from_poll(actor=user, poll=poll)
+    return 201, proposal_out(_load(proposal.uid))
+
+
+class EligibleIn(Schema):
+    award: AwardCode = Field(description="Danh hiệu xét cho toàn bộ cán bộ của đơn vị đề nghị (ví dụ LDTT, CSTDCS)")  # type: ignore[valid-type]
+
+
+class ItemsAdded(Schema):
+    added: int
+    blocking: int = Field(description="Số trường hợp vừa thêm còn vướng mắc")
+    items: List[ItemOut]
+
+
+@router.post("/proposals/{uid}/eligible-staff", response={201: ItemsAdded, **WRITE_ERRORS}, summary="Thêm cùng lúc mọi cán bộ đủ điều kiện của đơn vị đề nghị")
+@requires("proposal.edit")
+def add_eligible_staff(request, uid: UUID, payload: EligibleIn):
+    user = _user(request)
+    proposal = get_scoped_or_404(user, Proposal.objects.select_related("proposer_unit"), "proposal.edit", uid=uid)
+    added = actions.do_add_eligible_people(actor=user, proposal=proposal, award=payload.award)
+    items = ProposalItem.objects.filter(pk__in=[i.pk for i in added]).select_related("person", "unit").order_by("pk")
+    return 201, {"added": len(added), "blocking": sum(1 for i in added if i.blocking()), "items": [item_out(i) for i in items]}
+
+
+class VersionIn(Schema):
+    version: int = Field(description="Phiên bản hồ sơ đã đọc (compare-and-set)")
+
+
+class ApprovedOut(Schema):
+    approved: int
+    proposal: ProposalOut
+
+
+@router.post("/proposals/{uid}/approve-unblocked", response={200: ApprovedOut, **WRITE_ERRORS}, summary="Thẩm định đề nghị cùng lúc mọi trường hợp chưa thẩm định không có vướng mắc")
+@requires("proposal.review")
+def approve_unblocked(request, uid: UUID, payload: VersionIn):
+    user = _user(request)
+    proposal = get_scoped_or_404(user, Proposal, "proposal.review", uid=uid)
+    count = actions.do_approve_unblocked(actor=user, proposal=proposal, expected_version=payload.version)
+    return {"approved": count, "proposal": proposal_out(_load(proposal.uid))}
 
 
 @router.delete("/proposal-items/{uid}", response={204: None, **ERRORS}, summary="Bỏ một trường hợp khỏi hồ sơ")

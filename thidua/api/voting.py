@@ -152,8 +152,12 @@ class PollIn(Schema):
     office: OfficeCode = ""  # type: ignore[valid-type]
     award_code: str = ""
     award_year: Optional[int] = None
-    method: MethodCode = "APPROVE_EACH"  # type: ignore[valid-type]
-    mode: ModeCode = "E_BALLOT"  # type: ignore[valid-type]
+    method: Optional[MethodCode] = Field(  # type: ignore[valid-type]
+        None, description="Bỏ trống: APPROVE_EACH, hoặc SHOW_OF_HANDS khi mode là SHOW_OF_HANDS (biểu quyết giơ tay chỉ cần một trường)"
+    )
+    mode: Optional[ModeCode] = Field(  # type: ignore[valid-type]
+        None, description="Bỏ trống: E_BALLOT, hoặc SHOW_OF_HANDS khi method là SHOW_OF_HANDS"
+    )
     quota: Optional[int] = None
     threshold_pct: Optional[Decimal] = Field(None, description="Để trống: mức của quy định có hiệu lực vào ngày họp")
     held_on: Optional[dt.date] = None
@@ -177,7 +181,9 @@ class ParticipationOut(Schema):
 
 class ResultIn(Schema):
     version: int
-    source: SourceCode = "SHOW_OF_HANDS"
+    source: Optional[SourceCode] = Field(  # type: ignore[valid-type]
+        None, description="Bỏ trống: theo hình thức của cuộc bỏ phiếu (mode SHOW_OF_HANDS, PAPER hoặc EXTERNAL); nếu gửi, phải khớp hình thức đó"
+    )
     council_size: Optional[int] = None
     present: Optional[int] = Field(None, description="Bắt buộc, trừ cuộc bỏ phiếu trước khi có quy định mà biên bản không ghi")
     written_opinions: int = 0
@@ -325,6 +331,10 @@ def create_poll(request, payload: PollIn):
     user = _user(request)
     data = payload.dict()
     candidates = data.pop("candidates")
+    # A show of hands is one choice: either field says it, the other follows.
+    hands = "SHOW_OF_HANDS" in (data.get("method"), data.get("mode"))
+    data["method"] = data.get("method") or ("SHOW_OF_HANDS" if hands else "APPROVE_EACH")
+    data["mode"] = data.get("mode") or ("SHOW_OF_HANDS" if hands else "E_BALLOT")
     data["council"] = _ref(user, Council, data.pop("council"), "council", "hội đồng", "poll.manage")
     data["meeting"] = _ref(user, Meeting, data.pop("meeting"), "meeting", "hội nghị", "poll.manage")
     items = []
@@ -404,7 +414,9 @@ def record_result(request, uid: UUID, payload: ResultIn):
         counts["declared"] = payload.declared
     if payload.council_size:
         counts["council_size"] = payload.council_size
-    poll = actions.do_record_result(actor=user, poll=poll, counts=counts, source=payload.source, expected_version=payload.version)
+    # The poll's mode says how it was voted; a second field that must agree is only an option.
+    source = payload.source or (poll.mode if poll.mode != "E_BALLOT" else "SHOW_OF_HANDS")
+    poll = actions.do_record_result(actor=user, poll=poll, counts=counts, source=source, expected_version=payload.version)
     return poll_out(_reload(poll))
 
 

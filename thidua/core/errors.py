@@ -27,3 +27,11 @@ class NotPermitted(ActionError):
 
     def __init__(self, message: str = "Bạn không có quyền thực hiện thao tác này."):
         super().__init__(message)
+
+
+class StateConflict(ActionError):
+    """The request is valid but clashes with the state of the data: a duplicate (a second ballot,
+    a username already taken) or an operation the object's state no longer allows (a vote after
+    the close). The API answers 409; the pages show the message like any other refusal."""
+
+    code = "state_conflict"

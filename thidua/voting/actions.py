@@ -58,7 +58,7 @@ from thidua.audit.log import diff, record, snapshot
 from thidua.core.access import HEAD_UNIT_ROLES, PERMISSIONS, GrantScope, Scope, ensure, scope_of
 from thidua.core.cas import save_with_version
 from thidua.core.crashpoints import crashpoint
-from thidua.core.errors import ActionError, ConcurrentEditError
+from thidua.core.errors import ActionError, ConcurrentEditError, StateConflict
 from thidua.core.models import normalise_text_fields
 from thidua.rules import voting as voting_rules
 from thidua.rules.errors import WhatIfError
@@ -664,11 +664,11 @@ def _write_e_ballot_postgresql(poll: Poll, voter: Voter, choices: dict) -> Parti
             cursor.execute(_CAST_SQL["sql"], params)
             row = cursor.fetchone()
     except IntegrityError as exc:
-        raise ActionError(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.") from exc
+        raise StateConflict(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.") from exc
     if row is None:
         # The poll closed (or changed mode) since it was read: say which, as before.
         _open_for_votes(_poll_for_vote(poll))
-        raise ActionError("Cuộc bỏ phiếu đã đóng; phiếu không được ghi nhận.")
+        raise StateConflict("Cuộc bỏ phiếu đã đóng; phiếu không được ghi nhận.")
     participation.pk = row[0]
     participation._state.adding = False
     participation._state.db = connection.alias
@@ -683,7 +683,7 @@ def _write_vote(poll: Poll, voter: Voter, choices: dict, kind: str) -> Participa
     try:
         participation = _insert(Participation(province_id=poll.province_id, poll=poll, voter=voter, kind=kind))
     except IntegrityError as exc:
-        raise ActionError(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.") from exc
+        raise StateConflict(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.") from exc
     _insert(
         Ballot(poll=poll, province_id=poll.province_id, choices=choices, is_written_opinion=(kind == ParticipationKind.WRITTEN_OPINION)),
         random_rowid=connection.vendor == "sqlite",
@@ -710,9 +710,9 @@ def _poll_for_vote(poll: Poll) -> Poll:
 
 def _open_for_votes(poll: Poll) -> None:
     if poll.state == PollState.DRAFT:
-        raise ActionError("Cuộc bỏ phiếu chưa mở; chưa thể bỏ phiếu.")
+        raise StateConflict("Cuộc bỏ phiếu chưa mở; chưa thể bỏ phiếu.")
     if poll.state != PollState.OPEN:
-        raise ActionError("Cuộc bỏ phiếu đã đóng; phiếu không được ghi nhận.")
+        raise StateConflict("Cuộc bỏ phiếu đã đóng; phiếu không được ghi nhận.")
     if poll.mode != Mode.E_BALLOT:
         raise ActionError("Cuộc bỏ phiếu này không bỏ phiếu điện tử (bỏ phiếu giấy hoặc biểu quyết tại hội nghị).")
 
@@ -768,7 +768,7 @@ def do_cast_ballot(*, actor, poll: Poll, approved) -> Participation:
     poll = voter.poll
     _open_for_votes(poll)
     if voter.voted:
-        raise ActionError("Bạn đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.")
+        raise StateConflict("Bạn đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.")
     choices = _normalise_choices(poll, approved, selectors.candidate_ids(poll))
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -793,7 +793,7 @@ def do_enter_written_opinion(*, actor, poll: Poll, voter: Voter, approved) -> Pa
     if voter.poll_id != poll.pk:
         raise ActionError("Người này không thuộc danh sách bỏ phiếu của cuộc bỏ phiếu.")
     if voter.participations.exists():
-        raise ActionError(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.")
+        raise StateConflict(f"{voter.label} đã bỏ phiếu rồi; mỗi người chỉ được bỏ phiếu một lần.")
     if voter.is_present:
         raise ActionError(f"{voter.label} đang được điểm danh có mặt; ý kiến bằng văn bản chỉ dành cho thành viên vắng mặt.")
     choices = _normalise_choices(poll, approved)
