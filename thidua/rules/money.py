@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from thidua.rules.catalogue import AWARD_NAMES
 from thidua.rules.versions import base_salary, money_data, money_table, parse_date
@@ -53,6 +54,19 @@ def money_detail(award: str, subject: str, decided_on: dt.date | str, year: int 
     on = parse_date(decided_on)
     if on is None:
         raise ValueError("decided_on must be a date")
+    cached = _detail(award, subject, on)
+    if cached is None:
+        return None
+    detail = dict(cached)
+    period = achievement_period(award, year, on) if year is not None else None
+    if period is not None:
+        detail["period"] = period
+    return detail
+
+
+@lru_cache(maxsize=4096)
+def _detail(award: str, subject: str, on: dt.date) -> dict | None:
+    # Cached: the batch eligibility of a province asks the same few (award, kind, date) many times.
     table = money_table(on)
     salary = base_salary(on)
     if table is None or salary is None:
@@ -61,7 +75,7 @@ def money_detail(award: str, subject: str, decided_on: dt.date | str, year: int 
     if row is None or row.get(subject) is None:
         return None
     coefficient = Fraction(row[subject])
-    detail = {
+    return {
         "vnd": round_up(coefficient * salary["vnd"], money_data()["rounding"]["step_vnd"]),
         "coefficient": row[subject],
         "base_salary": salary["vnd"],
@@ -70,10 +84,6 @@ def money_detail(award: str, subject: str, decided_on: dt.date | str, year: int 
         "rounding_citation": table["rounding_citation"],
         "unconfirmed": row.get("evidence") == "UNCONFIRMED",
     }
-    period = achievement_period(award, year, on) if year is not None else None
-    if period is not None:
-        detail["period"] = period
-    return detail
 
 
 def money_vnd(award: str, subject: str, decided_on: dt.date | str) -> int | None:
@@ -93,6 +103,7 @@ UNKNOWN_NOTE = (
 )
 
 
+@lru_cache(maxsize=256)
 def _same_period_rule(on: dt.date) -> dict | None:
     table = money_table(on)
     return table.get("same_period") if table else None
@@ -104,7 +115,13 @@ def achievement_period(award: str, year: int, decided_on: dt.date | str) -> dict
     ``{"from", "to", "years", "rests_on", "citation", "text"}``; None for a commendation form (it
     is paid besides any title) or a date with no money table.
     """
-    rule = _same_period_rule(parse_date(decided_on))
+    period = _period(award, year, parse_date(decided_on))
+    return dict(period) if period is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _period(award: str, year: int, on: dt.date) -> dict | None:
+    rule = _same_period_rule(on)
     spec = (rule or {}).get("achievement_periods", {}).get(award)
     if spec is None:
         return None
