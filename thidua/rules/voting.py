@@ -447,7 +447,7 @@ def _quorum(req: dict, version: dict, overrides: list[dict]) -> dict:
     if special is not None and Fraction(special["numerator"], special["denominator"]) > share:
         share = Fraction(special["numerator"], special["denominator"])
         citation = special["citation"]
-        reason = f"phiên họp xét {AWARD_NAMES[req['award']]}"
+        reason = f"phiên họp xét {AWARD_NAMES[req['award']]} phải có ít nhất {_share_text(share)} thành viên dự họp"
     for override in overrides:
         if override["param"] != "quorum_percent":
             continue
@@ -461,7 +461,7 @@ def _quorum(req: dict, version: dict, overrides: list[dict]) -> dict:
     required = -((-share.numerator * council) // share.denominator)
     attending = req["present"]
     met = attending >= required
-    basis = f"{_share_text(share)} tổng số thành viên" + (f", {reason} theo {citation}" if reason else "")
+    basis = f"{_share_text(share)} tổng số thành viên" + (f"; {reason}, {citation}" if reason else "")
     text = f"Có mặt {attending}/{council} thành viên; cần ít nhất {required} thành viên ({basis}): "
     if met:
         text += "đủ điều kiện tiến hành bình xét."
