@@ -180,7 +180,7 @@ def test_the_proposal_total_pays_one_title_per_period(world, client_for):
     page = client.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode()
     total = f"{cstdcs + cstd_tinh:,}".replace(",", ".")
     assert f"Tổng tiền thưởng dự kiến: <strong>{total} đồng (chưa gồm 1 trường hợp chưa xác định mức tiền thưởng)" in page
-    assert "không chi (Không chi tiền thưởng Lao động tiên tiến" in page and "chưa xác định (Chưa xác định" in page
+    assert "không chi — Không chi tiền thưởng Lao động tiên tiến" in page and "chưa xác định (pháp luật chưa quy định mức" in page
     api = client.get(f"/api/v1/proposals/{proposal.uid}").json()
     money = {(i["subject_name"], i["award"]): i["money_vnd"] for i in api["items"]}
     assert money == {("Nguyễn Văn An", "LDTT"): 0, ("Nguyễn Văn An", "CSTDCS"): cstdcs, ("Nguyễn Văn An", "CSTD_TINH"): cstd_tinh,

@@ -835,7 +835,6 @@ def do_revoke_decision(
     return decision
 
 
-
 MAX_AMOUNT_VND = 10_000_000_000  # a sanity bound for a typed amount (far above any award)
 
 

@@ -191,8 +191,8 @@ def proposal_detail(request, uid):
     for item in items:
         line = money_lines.get(item.pk)
         item.money_text = "" if line is None else (
-            f"chưa xác định ({line.note})" if line.amount_vnd is None
-            else f"không chi ({line.note})" if line.amount_vnd == 0 else f"{vnd(line.amount_vnd)} đồng"
+            "chưa xác định (pháp luật chưa quy định mức; mức do cơ quan ban hành quyết định)" if line.amount_vnd is None
+            else f"không chi — {line.note}" if line.amount_vnd == 0 else f"{vnd(line.amount_vnd)} đồng"
         )
     people, units = _item_choices(proposal) if can_edit else (Person.objects.none(), Unit.objects.none())
     events = [(e, PROPOSAL_EVENTS[e]) for e in allowed_events(proposal.state, roles) if e != "decide"]
