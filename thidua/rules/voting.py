@@ -474,6 +474,7 @@ def _quorum(req: dict, version: dict, overrides: list[dict]) -> dict:
         "text": text,
         "share": _share_text(share),
         "citation": citation,
+        "reason": reason,
     }
 
 
