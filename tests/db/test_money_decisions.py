@@ -186,3 +186,21 @@ def test_the_proposal_total_pays_one_title_per_period(world, client_for):
     assert money == {("Nguyễn Văn An", "LDTT"): 0, ("Nguyễn Văn An", "CSTDCS"): cstdcs, ("Nguyễn Văn An", "CSTD_TINH"): cstd_tinh,
                      ("Hồ Thị Em", "HCLD_3"): None, ("Hồ Thị Em", "CSTDCS"): None}
     assert api["money_total"] == cstdcs + cstd_tinh and api["money_unknown_count"] == 1
+
+
+# --------------------------------------------------------------------------- the person page
+
+
+@pytest.mark.sqlite
+def test_the_person_page_says_which_title_of_a_period_is_paid(world, client_for):
+    from thidua.history import actions as history_actions
+    from thidua.history.models import AwardSource
+
+    person = _person(world, "Đỗ Văn Giang")
+    history_actions.do_set_task_rating(None, person, 2025, "EXCELLENT")
+    history_actions.do_record_award(None, person, "LDTT", 2025, source=AwardSource.EXTERNAL,
+                                    decision={"number": "25/QĐ-BTG", "date": dt.date(2026, 1, 5), "issuer": "Trưởng Ban Tuyên giáo"})
+    page = client_for(world.viewer).get(reverse("org:person_detail", kwargs={"uid": person.uid}) + "?nam=2025").content.decode()
+    # LĐTT and CSTĐCS 2025 are both open; given together only CSTĐCS is paid (same achievement period).
+    assert "Nếu được tặng cùng lúc với danh hiệu trên: Không chi tiền thưởng Lao động tiên tiến" in page
+    assert "với Chiến sĩ thi đua cơ sở" in page and not ZERO.search(page)
