@@ -100,7 +100,8 @@ def test_every_award_evaluates_under_both_decrees(award, decided_on, version, de
             assert "subject_kind" != check["code"]
         if award in eligibility.ROUTED:
             assert all(check.get("route") for check in result["checks"])
-        assert result["money_vnd"] == money_vnd(award, subject, decided_on)
+        expected = money_vnd(award, subject, decided_on) if result["outcome"] != "NOT_ELIGIBLE" else None
+        assert result["money_vnd"] == expected
 
 
 def test_awards_omitted_means_every_award_of_the_subject_in_catalogue_order():
@@ -149,7 +150,7 @@ def test_money_follows_the_base_salary_of_the_decision_date():
     before = evaluate("LDTT", [entry(2025, "GOOD")], decided_on="2026-06-30")
     after = evaluate("LDTT", [entry(2025, "GOOD")], decided_on="2026-07-01")
     assert (before["money_vnd"], after["money_vnd"]) == (710_000, 760_000)
-    assert evaluate("GIAY_KHEN", [entry(2025, "GOOD")])["money_vnd"] is None
+    assert evaluate("GIAY_KHEN", [entry(2025, "GOOD")])["money_vnd"] == 710_000  # 0.3 × base (domain-rules §4.14)
     assert evaluate("GIAY_KHEN", [entry(2025, "GOOD")], subject="collective")["money_vnd"] == 1_410_000
     assert evaluate("HCLD_3", [entry(2025, "GOOD")], subject="collective")["money_vnd"] == 21_060_000
 

@@ -26,6 +26,7 @@ TABLE = [
     ("BK_TTG", "collective", 16_380_000, 17_710_000),
     ("BK_TINH", "individual", 3_510_000, 3_800_000),
     ("BK_TINH", "collective", 7_020_000, 7_590_000),
+    ("GIAY_KHEN", "individual", 710_000, 760_000),
     ("GIAY_KHEN", "collective", 1_410_000, 1_520_000),
     ("HCLD_3", "collective", 21_060_000, 22_770_000),
 ]
@@ -47,7 +48,6 @@ def test_ldtt_is_rounded_up_not_to_the_nearest():
 @pytest.mark.parametrize(
     "award,subject",
     [
-        ("GIAY_KHEN", "individual"),
         ("HCLD_3", "individual"),
         ("LDTT", "collective"),
         ("TTLDTT", "individual"),

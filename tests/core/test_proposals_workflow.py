@@ -127,11 +127,12 @@ def test_different_periods_are_each_paid_and_earlier_payments_count():
 
 
 def test_no_amount_where_the_law_sets_none():
-    result = decision_money([MoneyLine("person:1", "individual", "GIAY_KHEN", 2025)], dt.date(2026, 1, 10))
+    result = decision_money([MoneyLine("person:1", "individual", "HCLD_3", 2025)], dt.date(2026, 1, 10))
     assert result.lines[0].amount_vnd is None and "chưa quy định" in result.lines[0].note and result.total_vnd == 0
+    assert result.unknown_count == 1 and not result.complete
     # A decision before the first money table (2023) has no amount either.
     assert decision_money([MoneyLine("unit:1", "collective", "CO_CP", 2022)], dt.date(2023, 6, 29)).lines[0].amount_vnd is None
 
 
 def test_vnd_formatting():
-    assert vnd(28_080_000) == "28.080.000" and vnd(None) == "—"
+    assert vnd(28_080_000) == "28.080.000" and vnd(None) == "chưa xác định"

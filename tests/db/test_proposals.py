@@ -229,7 +229,8 @@ def test_an_external_decision_is_recorded_with_its_list_and_enters_history(world
     assert decision.kind == "EXTERNAL" and decision.reference == "770/QĐ-TTg ngày 29/06/2023"
     recipient = decision.recipients.get()
     # No money table before 2024 in the rule data: the amount stays blank rather than guessed.
-    assert recipient.amount_vnd is None and decision.money_total == 0
+    assert recipient.amount_vnd is None and decision.money_total == 0 and decision.money_unknown_count == 1
+    assert decision.money_total_text == "chưa xác định"
     record = AwardRecord.objects.get(unit=bao, award_code="CO_CP")
     assert record.year == 2022 and record.source == "EXTERNAL" and record.decision_issuer == "Thủ tướng Chính phủ"
     with pytest.raises(ActionError) as duplicate:

@@ -25,8 +25,9 @@ from thidua.proposals import actions
 from thidua.proposals.models import Decision, Proposal, ProposalItem
 from thidua.awards.selectors import award_label
 from thidua.rules import council
+from thidua.proposals.money import proposal_money
 from thidua.rules.catalogue import CATALOGUE_BY_CODE
-from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES
+from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES, money_total_text
 
 router = Router(tags=["Đề nghị, quyết định khen thưởng"])
 
@@ -72,6 +73,8 @@ class ItemOut(Schema):
     vote_held_on: Optional[dt.date]
     appraisal: str
     appraisal_note: str
+    money_vnd: Optional[int] = Field(None, description="Tiền thưởng dự kiến nếu quyết định hôm nay (mỗi thời gian đạt thành tích chỉ chi danh hiệu cao nhất); null: chưa xác định hoặc không tính (không đủ điều kiện, không đề nghị)")
+    money_note: str = ""
     version: int
 
 
@@ -90,6 +93,9 @@ class ProposalOut(Schema):
     state_label: str
     state_reason: str
     version: int
+    money_total: int = Field(description="Tổng tiền thưởng dự kiến của các trường hợp đã biết mức")
+    money_unknown_count: int = Field(description="Số trường hợp pháp luật chưa quy định mức tiền thưởng (không tính vào tổng, không phải 0 đồng)")
+    money_total_text: str
     items: List[ItemOut]
 
 
@@ -147,7 +153,8 @@ class RecipientOut(Schema):
     award: str
     award_name: str
     year: int
-    amount_vnd: Optional[int]
+    amount_vnd: Optional[int] = Field(description="null: chưa xác định (pháp luật chưa quy định mức, chưa nhập mức theo quyết định)")
+    amount_entered_by_officer: bool = Field(description="Mức do cán bộ nhập theo quyết định của cơ quan ban hành")
     money_note: str
     revoked_on: Optional[dt.date]
     revoke_reason: str
@@ -166,7 +173,9 @@ class DecisionOut(Schema):
     signer_title: str
     subject: str
     proposal: Optional[UUID]
-    money_total: int
+    money_total: Optional[int] = Field(description="Tổng các mức đã biết; null khi chưa biết mức nào")
+    money_unknown_count: int = Field(description="Số trường hợp chưa xác định tiền thưởng (không tính vào tổng)")
+    money_total_text: str
     revoked_on: Optional[dt.date]
     revoke_reason: str
     version: int
@@ -212,6 +221,12 @@ class ExternalIn(DecisionIn):
     recipients: List[RecipientIn]
 
 
+class AmountIn(Schema):
+    version: int = Field(description="Phiên bản của dòng được khen đã đọc (compare-and-set)")
+    amount_vnd: Optional[int] = Field(description="Tiền thưởng theo quyết định (đồng); null: trả về “chưa xác định”")
+    note: str = Field("", description="Căn cứ mức tiền thưởng (điều, văn bản)")
+
+
 class RevokeIn(Schema):
     version: int
     reason: str
@@ -222,7 +237,7 @@ class RevokeIn(Schema):
 # ---------------------------------------------------------------- rendering
 
 
-def item_out(item: ProposalItem) -> dict:
+def item_out(item: ProposalItem, line=None) -> dict:
     return {
         "uid": item.uid, "subject_kind": item.subject_kind, "person": item.person.uid if item.person_id else None,
         "unit": item.unit.uid if item.unit_id else None, "subject_name": item.subject_name, "award": item.award,
@@ -232,6 +247,7 @@ def item_out(item: ProposalItem) -> dict:
         "council_confirmations": [c.text for c in item.council_confirmations.all()],
         "vote_members_total": item.vote_members_total, "vote_present": item.vote_present, "vote_yes": item.vote_yes,
         "vote_held_on": item.vote_held_on, "appraisal": item.appraisal, "appraisal_note": item.appraisal_note, "version": item.version,
+        "money_vnd": line.amount_vnd if line else None, "money_note": line.note if line else "",
     }
 
 
@@ -240,25 +256,37 @@ def _load(uid) -> Proposal:
 
 
 def proposal_out(p: Proposal) -> dict:
-    items = p.items.select_related("person", "unit").prefetch_related("council_confirmations").order_by("pk")
+    items = list(p.items.select_related("person", "unit").prefetch_related("council_confirmations").order_by("pk"))
+    money, lines = proposal_money(p, items)
     return {
         "uid": p.uid, "title": p.title, "proposer": p.proposer_name, "proposer_unit": p.proposer_unit.uid if p.proposer_unit_id else None,
         "bloc_year": p.bloc_year.uid if p.bloc_year_id else None, "meeting": p.meeting.uid if p.meeting_id else None,
         "year": p.year, "level": p.level, "receiving_body": p.receiving_body, "proposed_on": p.proposed_on, "state": p.state,
         "state_label": PROPOSAL_STATES[p.state], "state_reason": p.state_reason, "version": p.version,
-        "items": [item_out(i) for i in items],
+        "money_total": money.total_vnd, "money_unknown_count": money.unknown_count,
+        "money_total_text": money_total_text(money.total_vnd, money.unknown_count),
+        "items": [item_out(i, lines.get(i.pk)) for i in items],
     }
+
+
+def item_with_money(item: ProposalItem) -> dict:
+    """One item, with its expected money among the items of its proposal (periods span items)."""
+    proposal = item.proposal
+    _, lines = proposal_money(proposal, list(proposal.items.select_related("person", "unit")))
+    return item_out(item, lines.get(item.pk))
 
 
 def decision_out(d: Decision) -> dict:
     return {
         "uid": d.uid, "kind": d.kind, "number": d.number, "symbol": d.symbol, "reference": d.reference, "issued_on": d.issued_on,
         "level": d.level, "issuer_name": d.issuer_name, "signer_name": d.signer_name, "signer_title": d.signer_title,
-        "subject": d.subject, "proposal": d.proposal.uid if d.proposal_id else None, "money_total": d.money_total,
+        "subject": d.subject, "proposal": d.proposal.uid if d.proposal_id else None, "money_total": d.money_total_known,
+        "money_unknown_count": d.money_unknown_count, "money_total_text": d.money_total_text,
         "revoked_on": d.revoked_on, "revoke_reason": d.revoke_reason, "version": d.version,
         "recipients": [
             {"uid": r.uid, "subject_kind": r.subject_kind, "subject_name": r.subject_name, "award": r.award, "award_name": award_label(r.award),
-             "year": r.year, "amount_vnd": r.amount_vnd, "money_note": r.money_note, "revoked_on": r.revoked_on, "revoke_reason": r.revoke_reason}
+             "year": r.year, "amount_vnd": r.amount_vnd, "amount_entered_by_officer": r.amount_entered_by_officer, "money_note": r.money_note,
+             "revoked_on": r.revoked_on, "revoke_reason": r.revoke_reason}
             for r in d.recipients.select_related("person", "unit").order_by("pk")
         ],
     }
@@ -313,7 +341,7 @@ def add_item(request, uid: UUID, payload: ItemIn):
     proposal = get_scoped_or_404(user, Proposal, "proposal.edit", uid=uid)
     person, unit = _subject(user, payload.person, payload.unit)
     item = actions.do_add_item(actor=user, proposal=proposal, data={"person": person, "unit": unit, "award": payload.award, "achievements": payload.achievements})
-    return 201, item_out(item)
+    return 201, item_with_money(item)
 
 
 @router.post("/polls/{uid}/proposal", response={201: ProposalOut, **WRITE_ERRORS}, summary="Lập hồ sơ đề nghị (nháp) từ các ứng viên được chọn của một cuộc bỏ phiếu, kèm kết quả biểu quyết")
@@ -383,7 +411,7 @@ def record_vote(request, uid: UUID, payload: VoteIn):
         actor=user, item=item, members_total=payload.members_total, present=payload.present, yes=payload.yes,
         held_on=payload.held_on, expected_version=payload.version,
     )
-    return item_out(ProposalItem.objects.get(pk=item.pk))
+    return item_with_money(ProposalItem.objects.get(pk=item.pk))
 
 
 @router.post("/proposal-items/{uid}/appraisal", response={200: ItemOut, **WRITE_ERRORS}, summary="Ghi kết quả thẩm định một trường hợp")
@@ -392,7 +420,7 @@ def appraise_item(request, uid: UUID, payload: AppraiseIn):
     user = _user(request)
     item = get_scoped_or_404(user, ProposalItem, "proposal.review", uid=uid)
     item = actions.do_appraise_item(actor=user, item=item, appraisal=payload.appraisal, note=payload.note, expected_version=payload.version)
-    return item_out(ProposalItem.objects.get(pk=item.pk))
+    return item_with_money(ProposalItem.objects.get(pk=item.pk))
 
 
 @router.post("/proposals/{uid}/check", response={200: ProposalOut, **ERRORS}, summary="Kiểm tra lại điều kiện của mọi trường hợp")
@@ -483,3 +511,18 @@ def revoke_decision(request, uid: UUID, payload: RevokeIn):
     )
     return decision_out(Decision.objects.get(pk=decision.pk))
 
+
+
+@router.post(
+    "/decisions/{uid}/recipients/{recipient}/amount", response={200: DecisionOut, **WRITE_ERRORS},
+    summary="Nhập tiền thưởng theo quyết định cho trường hợp pháp luật chưa quy định mức (“chưa xác định”)",
+)
+@requires("decision.issue")
+def set_recipient_amount(request, uid: UUID, recipient: UUID, payload: AmountIn):
+    user = _user(request)
+    decision = get_scoped_or_404(user, Decision, "decision.issue", uid=uid)
+    row = decision.recipients.select_related("person", "unit").filter(uid=recipient).first()
+    if row is None:
+        raise ReferenceNotFound("Người, tập thể này không thuộc quyết định.", field="recipient")
+    actions.do_set_recipient_amount(actor=user, recipient=row, amount_vnd=payload.amount_vnd, note=payload.note, expected_version=payload.version)
+    return decision_out(Decision.objects.get(pk=decision.pk))

@@ -12,7 +12,7 @@ import json
 from typing import Any, Optional, Union
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from thidua.api.auth import API_AUTH
 from thidua.whatif.service import INTERNAL_ERROR, error_result, evaluate_one, is_error
@@ -87,11 +87,23 @@ class EligibilityResultOut(Schema):
     rule: dict[str, Any]
     checks: list[CheckOut]
     needs_confirmation: list[str]
-    money_vnd: Optional[int] = None
+    money_vnd: Optional[int] = Field(
+        None, description="Tiền thưởng của danh hiệu, hình thức này (đồng); null: không đủ điều kiện, hoặc pháp luật chưa quy định mức (chưa xác định)"
+    )
+
+
+class MoneyTotalOut(Schema):
+    vnd: int
+    complete: bool
+    unknown: list[str]
+    lines: list[dict[str, Any]]
 
 
 class EligibilityOut(Schema):
     results: list[EligibilityResultOut]
+    money_total: Optional[MoneyTotalOut] = Field(
+        None, description="Nếu được tặng cùng lúc các danh hiệu, hình thức không bị loại: mỗi thời gian đạt thành tích chỉ chi danh hiệu cao nhất (Nghị định 152/2025/NĐ-CP Điều 49)"
+    )
 
 
 _ID = {"anyOf": [{"type": "string"}, {"type": "integer"}]}

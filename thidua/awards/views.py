@@ -478,7 +478,7 @@ def whatif(request):
             for row in result["rule"].get("overrides", []):
                 row["label"] = registry.param_label(row["rule"], row["param"])
                 row["value_text"] = registry.value_text(row["value"])
-            if result.get("money_vnd"):
+            if result.get("money_vnd") is not None:
                 result["money_text"] = f"{result['money_vnd']:,}".replace(",", ".")
     context = {"form": form, "result": result, "error": error}
     return render(request, "awards/whatif.html", context)

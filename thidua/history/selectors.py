@@ -320,6 +320,7 @@ def outcome_summary(results: list[dict]) -> list[dict]:
             "council_routes": routes,
             "passed": _dedupe([c for c in checks if c["passed"] is True]),
             "money_vnd": result.get("money_vnd"),
+            "money": result.get("money") or {},
             "rule": result.get("rule", {}),
         })
     return rows

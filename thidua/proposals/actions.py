@@ -29,6 +29,7 @@ from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
 from thidua.org.models import Person, Province, Unit
 from thidua.proposals import checks, history_bridge
+from thidua.proposals.money import paid_titles
 from thidua.proposals.models import (
     Appraisal,
     AttachmentKind,
@@ -686,21 +687,6 @@ def _check_decision(decision: Decision) -> None:
         raise ActionError(f"Đã có quyết định số {decision.number}/{decision.symbol} ngày {decision.issued_on:%d/%m/%Y}.", field="number")
 
 
-def _paid_titles(subject_keys: set[str], years: set[int], exclude_decision=None) -> dict[tuple[str, int], set[str]]:
-    """Titles already paid (not revoked) to these subjects for these years by other decisions."""
-    paid: dict[tuple[str, int], set[str]] = {}
-    person_ids = [int(k.split(":")[1]) for k in subject_keys if k.startswith("person:")]
-    unit_ids = [int(k.split(":")[1]) for k in subject_keys if k.startswith("unit:")]
-    qs = DecisionRecipient.objects.filter(year__in=years, revoked_on__isnull=True, decision__revoked_on__isnull=True, amount_vnd__gt=0)
-    if exclude_decision is not None:
-        qs = qs.exclude(decision=exclude_decision)
-    from django.db.models import Q
-
-    for r in qs.filter(Q(person_id__in=person_ids) | Q(unit_id__in=unit_ids)):
-        paid.setdefault((r.subject_key, r.year), set()).add(r.award)
-    return paid
-
-
 def _write_recipients(actor, decision: Decision, rows: list[dict[str, Any]]) -> list[DecisionRecipient]:
     """Create the recipients with their money, total the decision and enter the awards in history."""
     recipients: list[DecisionRecipient] = []
@@ -734,7 +720,7 @@ def _write_recipients(actor, decision: Decision, rows: list[dict[str, Any]]) -> 
     if not recipients:
         raise ActionError("Quyết định phải có ít nhất một cá nhân hoặc tập thể được khen thưởng.")
     lines = [MoneyLine(r.subject_key, r.subject_kind, r.award, r.year) for r in recipients]
-    money = decision_money(lines, decision.issued_on, paid_titles=_paid_titles({r.subject_key for r in recipients}, {r.year for r in recipients}, decision))
+    money = decision_money(lines, decision.issued_on, paid_titles=paid_titles({r.subject_key for r in recipients}, {r.year for r in recipients}, decision))
     for recipient, line in zip(recipients, money.lines):
         recipient.amount_vnd = line.amount_vnd
         recipient.money_note = line.note[:300]
@@ -743,8 +729,8 @@ def _write_recipients(actor, decision: Decision, rows: list[dict[str, Any]]) -> 
     for recipient in recipients:
         recipient.history_ref = history_bridge.record_award(actor, recipient, decision)
     DecisionRecipient.objects.bulk_update(recipients, ["history_ref"])
-    Decision.objects.filter(pk=decision.pk).update(money_total=money.total_vnd)
-    decision.money_total = money.total_vnd
+    Decision.objects.filter(pk=decision.pk).update(money_total=money.total_vnd, money_unknown_count=money.unknown_count)
+    decision.money_total, decision.money_unknown_count = money.total_vnd, money.unknown_count
     return recipients
 
 
@@ -895,3 +881,60 @@ def do_revoke_decision(
     )
     return decision
 
+
+MAX_AMOUNT_VND = 10_000_000_000  # a sanity bound for a typed amount (far above any award)
+
+
+@transaction.atomic
+def do_set_recipient_amount(*, actor, recipient: DecisionRecipient, amount_vnd: int | None, note: str = "", expected_version: int) -> DecisionRecipient:
+    """Enter the award money the issuing body decided where the law sets no amount ("chưa xác định").
+
+    Only for a recipient whose amount the law does not set, or one an officer entered before (to
+    correct it, or to clear it back to unknown with None). The decision's total and its count of
+    unknown amounts follow. Compare-and-set on the recipient; one audit row with old → new.
+    """
+    decision = Decision.objects.select_related("province").get(pk=recipient.decision_id)
+    ensure(actor, "decision.issue", province=decision.province_id)
+    if decision.revoked_on or recipient.revoked_on:
+        raise ActionError("Khen thưởng này đã bị hủy bỏ; không nhập tiền thưởng.")
+    if not recipient.amount_editable:
+        raise ActionError(
+            f"Tiền thưởng của {recipient.subject_name} do pháp luật quy định ({recipient.money_note}); không nhập tay.", field="amount_vnd"
+        )
+    if amount_vnd is not None:
+        if isinstance(amount_vnd, bool) or not isinstance(amount_vnd, int):
+            raise ActionError("Số tiền thưởng phải là số nguyên (đồng), ví dụ 1.500.000.", field="amount_vnd")
+        if amount_vnd < 0:
+            raise ActionError("Số tiền thưởng không được là số âm.", field="amount_vnd")
+        if amount_vnd > MAX_AMOUNT_VND:
+            raise ActionError("Số tiền thưởng quá lớn; hãy kiểm tra lại (đơn vị là đồng).", field="amount_vnd")
+    elif not recipient.amount_entered_by_officer:
+        raise ActionError("Hãy nhập số tiền thưởng theo quyết định (đồng).", field="amount_vnd")
+    note = " ".join((note or "").split())
+    old = {"amount_vnd": recipient.amount_vnd, "money_note": recipient.money_note}
+    recipient.amount_vnd = amount_vnd
+    recipient.amount_entered_by_officer = amount_vnd is not None
+    if amount_vnd is None:
+        recipient.money_note = "Chưa xác định: pháp luật chưa quy định mức tiền thưởng; chưa nhập mức theo quyết định."
+    else:
+        recipient.money_note = ("Mức do cơ quan ban hành quyết định" + (f": {note}" if note else "") + f" (cán bộ {_actor_name(actor)} nhập).")[:300]
+    save_with_version(recipient, expected_version, ["amount_vnd", "amount_entered_by_officer", "money_note"])
+    totals = {"money_total": decision.money_total, "money_unknown_count": decision.money_unknown_count}
+    rows = list(decision.recipients.values_list("amount_vnd", flat=True))
+    decision.money_total = sum(a for a in rows if a)
+    decision.money_unknown_count = sum(1 for a in rows if a is None)
+    Decision.objects.filter(pk=decision.pk).update(
+        money_total=decision.money_total, money_unknown_count=decision.money_unknown_count, version=F("version") + 1, updated_at=timezone.now()
+    )
+    record(
+        actor=actor, action="proposals.recipient.amount", obj=decision,
+        changes={
+            "recipient": [None, str(recipient)],
+            "amount_vnd": [old["amount_vnd"], amount_vnd],
+            "money_note": [old["money_note"], recipient.money_note],
+            "money_total": [totals["money_total"], decision.money_total],
+            "money_unknown_count": [totals["money_unknown_count"], decision.money_unknown_count],
+        },
+        note=note,
+    )
+    return recipient

@@ -200,3 +200,28 @@ class RevokeForm(VietnameseFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Lý do hủy bỏ (căn cứ, văn bản)", widget=forms.Textarea(attrs={"rows": 3}))
     revoked_on = forms.DateField(label="Ngày hủy bỏ")
+
+
+def parse_vnd(text: str) -> int | None:
+    """ "1.500.000", "1 500 000" or "1500000" (đồng) → 1500000; blank → None; otherwise ValueError."""
+    digits = "".join((text or "").split()).replace(".", "").replace(",", "").removesuffix("đồng").removesuffix("đ")
+    if not digits:
+        return None
+    if not digits.isdigit():
+        raise ValueError(text)
+    return int(digits)
+
+
+class AmountForm(VietnameseFormMixin, forms.Form):
+    """The award money the issuing body decided, where the law sets no amount."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.CharField(label="Tiền thưởng theo quyết định (đồng)", required=False, max_length=30,
+                             help_text="Ví dụ 1.500.000; để trống để trả về “chưa xác định”.")
+    note = forms.CharField(label="Căn cứ (điều, văn bản quy định mức)", required=False, max_length=200)
+
+    def clean_amount(self) -> int | None:
+        try:
+            return parse_vnd(self.cleaned_data.get("amount", ""))
+        except ValueError:
+            raise forms.ValidationError("Số tiền thưởng phải là số (đồng), ví dụ 1.500.000.") from None

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from thidua.core.models import TenantModel, search_key_of
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
-from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES, vnd
+from thidua.rules.proposals import LEVELS, PROPOSAL_EVENTS, PROPOSAL_STATES, money_total_text, vnd
 
 AWARD_CHOICES = [(code, AWARD_NAMES[code]) for code in AWARD_CODES]
 LEVEL_CHOICES = list(LEVELS.items())
@@ -263,7 +263,9 @@ class Decision(TenantModel):
     signer_title = models.CharField("Chức vụ người ký", max_length=120, blank=True)
     signer_authority = models.CharField("Thẩm quyền ký (TM., KT.…)", max_length=60, blank=True)
     subject = models.CharField("Trích yếu", max_length=300, blank=True)
+    # The sum of the known amounts; amounts the law does not set are counted apart, never as 0.
     money_total = models.BigIntegerField("Tổng tiền thưởng (đồng)", default=0)
+    money_unknown_count = models.PositiveIntegerField("Số trường hợp chưa xác định tiền thưởng", default=0)
     revoked_on = models.DateField("Ngày hủy", null=True, blank=True)
     revoke_reason = models.TextField("Lý do hủy", blank=True)
     search_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
@@ -290,7 +292,13 @@ class Decision(TenantModel):
 
     @property
     def money_total_text(self) -> str:
-        return vnd(self.money_total)
+        """"7.020.000 đồng", "chưa xác định", or the known part and how many amounts are unknown."""
+        return money_total_text(self.money_total, self.money_unknown_count)
+
+    @property
+    def money_total_known(self) -> int | None:
+        """The total for the API: None when no amount is known yet (never a false 0)."""
+        return None if self.money_unknown_count and not self.money_total else self.money_total
 
     def refresh_derived(self) -> None:
         self.search_key = search_key_of(self.number, self.symbol, self.issuer_name, self.subject)
@@ -307,7 +315,11 @@ class DecisionRecipient(SubjectMixin, TenantModel):
     award = models.CharField("Danh hiệu, hình thức khen thưởng", max_length=12, choices=AWARD_CHOICES)
     year = models.PositiveSmallIntegerField("Năm thành tích")
     position_title = models.CharField("Chức vụ", max_length=200, blank=True)
+    # None = chưa xác định (the law sets no amount and none was entered); 0 = known, not paid (a
+    # higher title of the same achievement period is paid instead, NĐ 152/2025 Điều 49).
     amount_vnd = models.BigIntegerField("Tiền thưởng (đồng)", null=True, blank=True)
+    # True when the officer entered the amount the issuing body decided (do_set_recipient_amount).
+    amount_entered_by_officer = models.BooleanField("Mức tiền thưởng do cán bộ nhập theo quyết định", default=False)
     money_note = models.CharField("Cách tính tiền thưởng", max_length=300, blank=True)
     proposal_item = models.ForeignKey(ProposalItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipients")
     history_ref = models.CharField("Bản ghi hồ sơ thành tích", max_length=64, blank=True)
@@ -336,3 +348,8 @@ class DecisionRecipient(SubjectMixin, TenantModel):
     @property
     def amount_text(self) -> str:
         return vnd(self.amount_vnd)
+
+    @property
+    def amount_editable(self) -> bool:
+        """The officer may enter the amount: the law sets none, or an officer entered it before."""
+        return self.revoked_on is None and (self.amount_vnd is None or self.amount_entered_by_officer)

@@ -29,4 +29,5 @@ urlpatterns = [
     path("quyet-dinh/<uuid:uid>/", views.decision_detail, name="decision_detail"),
     path("quyet-dinh/<uuid:uid>/van-ban/", views.decision_document, name="decision_document"),
     path("quyet-dinh/<uuid:uid>/huy/", views.decision_revoke, name="decision_revoke"),
+    path("duoc-khen/<uuid:uid>/tien-thuong/", views.recipient_amount, name="recipient_amount"),
 ]

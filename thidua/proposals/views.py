@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -20,8 +22,10 @@ from thidua.documents.models import IssuedDocument
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Province, Unit
 from thidua.proposals import actions
+from thidua.proposals.money import proposal_money
 from thidua.proposals.forms import (
     CONFIRMATION_LABELS,
+    AmountForm,
     AppraiseForm,
     AttachmentForm,
     DecisionForm,
@@ -35,10 +39,10 @@ from thidua.proposals.forms import (
     RevokeForm,
     VoteForm,
 )
-from thidua.proposals.models import Appraisal, Decision, DecisionKind, Proposal, ProposalAttachment, ProposalItem
+from thidua.proposals.models import Appraisal, Decision, DecisionKind, DecisionRecipient, Proposal, ProposalAttachment, ProposalItem
 from thidua.rules import council
 from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
-from thidua.rules.proposals import EDITABLE_STATES, PROPOSAL_EVENTS, REASON_REQUIRED, ROLES, UNIT_HEAD_AWARDS, allowed_events, vnd
+from thidua.rules.proposals import EDITABLE_STATES, PROPOSAL_EVENTS, REASON_REQUIRED, ROLES, UNIT_HEAD_AWARDS, allowed_events, money_total_text, vnd
 
 
 def _version(request) -> int:
@@ -170,18 +174,26 @@ def proposal_detail(request, uid):
     # A block's dossier is read by every member; link only to the records this user may open.
     seen_people = set(scoped(request.user, Person.objects.filter(pk__in=[i.person_id for i in items if i.person_id])).values_list("pk", flat=True))
     seen_units = set(scoped(request.user, Unit.objects.filter(pk__in=[i.unit_id for i in items if i.unit_id])).values_list("pk", flat=True))
+    today = dt.date.today()
     for item in items:
         item.history_visible = item.person_id in seen_people if item.person_id else item.unit_id in seen_units
         item.report_document = documents.get(str(item.uid))
         item.is_blocked = bool(item.blocking())
         item.holds = [b for b in item.blockers or [] if b.get("kind") in ("HOLD", "MANUAL")]
         item.decision_rows = item.recipients.all()  # prefetched: no query per row on lists of hundreds
-        item.money_text = vnd((item.eligibility or {}).get("money_vnd")) if (item.eligibility or {}).get("money_vnd") else ""
         # "Đủ điều kiện nếu Hội đồng xác nhận" is not the green of a result the data decides.
         item.status = council.status(item.eligibility) if (item.eligibility or {}).get("outcome") else None
         item.status_label = council.STATUS_LABELS.get(item.status, "")
         item.status_badge = council.STATUS_BADGES.get(item.status, "")
         item.council_rows = list(item.council_confirmations.all())
+    # Expected money: one payment per achievement period across the items (NĐ 152/2025 Điều 49).
+    money, money_lines = proposal_money(proposal, items, today)
+    for item in items:
+        line = money_lines.get(item.pk)
+        item.money_text = "" if line is None else (
+            "chưa xác định (pháp luật chưa quy định mức; mức do cơ quan ban hành quyết định)" if line.amount_vnd is None
+            else f"không chi — {line.note}" if line.amount_vnd == 0 else f"{vnd(line.amount_vnd)} đồng"
+        )
     people, units = _item_choices(proposal) if can_edit else (Person.objects.none(), Unit.objects.none())
     events = [(e, PROPOSAL_EVENTS[e]) for e in allowed_events(proposal.state, roles) if e != "decide"]
     context = {
@@ -206,6 +218,8 @@ def proposal_detail(request, uid):
         "decisions": proposal.decisions.all(),
         "confirmation_labels": CONFIRMATION_LABELS,
         "blocked_count": sum(1 for i in items if i.is_blocked),
+        "money_total_text": money_total_text(money.total_vnd, money.unknown_count) if money.lines else "",
+        "money_on": today,
         # A unit's own year-end bình xét: add every eligible staff member at once.
         "batch_awards": [(code, AWARD_NAMES[code]) for code in UNIT_HEAD_AWARDS if "individual" in AWARD_SUBJECTS[code]]
         if can_edit and proposal.proposer_unit_id else [],
@@ -510,8 +524,32 @@ def decision_detail(request, uid):
         "decision": decision, "page_obj": page, "can_decide": can_decide, "document": document, "can_generate": can_generate,
         "revoke_form": RevokeForm(initial={"version": decision.version}),
         "live_count": recipients.filter(revoked_on__isnull=True).count(),
+        # Amounts the law does not set: the officer enters what the issuing body decided.
+        "amount_rows": [r for r in recipients.filter(Q(amount_vnd__isnull=True) | Q(amount_entered_by_officer=True)) if r.amount_editable]
+        if can_decide and not decision.revoked_on else [],
     }
     return render(request, "proposals/decision_detail.html", context)
+
+
+@require_POST
+@access("decision.issue")
+def recipient_amount(request, uid):
+    recipient = get_scoped_or_404(request.user, DecisionRecipient.objects.select_related("decision", "person", "unit"), "decision.issue", uid=uid)
+    back = redirect(reverse("proposals:decision_detail", args=[recipient.decision.uid]) + "#tien-thuong-chua-xac-dinh")
+    form = AmountForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chưa ghi được tiền thưởng: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return back
+    try:
+        actions.do_set_recipient_amount(
+            actor=request.user, recipient=recipient, amount_vnd=form.cleaned_data["amount"], note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã ghi tiền thưởng của {recipient.subject_name}: {recipient.amount_text}.")
+    return back
 
 
 @require_POST

@@ -137,7 +137,7 @@ from thidua.rules.catalogue import (
 )
 from thidua.rules import packs as provincial_packs
 from thidua.rules.errors import WhatIfError
-from thidua.rules.money import money_detail
+from thidua.rules.money import UNKNOWN_NOTE, MoneyLine, combine_money, money_detail
 from thidua.rules.versions import apply_overrides, eligibility_version, parse_date
 
 __all__ = ["WhatIfError", "evaluate_eligibility"]
@@ -1635,11 +1635,14 @@ def _evaluate_award(case: Case, version: dict, applied: list[dict], code: str) -
                 checks.append({**check, "route": route})
     else:
         checks = EVALUATORS[code](case, rules) + _common(case, rules)
-    money = money_detail(code, case.subject, case.decided_on) if applies else None
+    outcome = _outcome(checks, routed)
+    # No money for an award that is refused (whatif-api.md), nor for one the subject cannot receive.
+    paid = applies and outcome != NOT_ELIGIBLE
+    money = money_detail(code, case.subject, case.decided_on, case.year) if paid else None
     result = {
         "award": code,
         "name": AWARD_NAMES[code],
-        "outcome": _outcome(checks, routed),
+        "outcome": outcome,
         "rule": _rule_object(version, rules, applied),
         "checks": checks,
         "needs_confirmation": _needs_confirmation(checks),
@@ -1647,6 +1650,8 @@ def _evaluate_award(case: Case, version: dict, applied: list[dict], code: str) -
     }
     if money:
         result["money"] = {k: v for k, v in money.items() if k != "vnd"}
+    elif paid:
+        result["money"] = {"unknown": True, "text": UNKNOWN_NOTE}
     return result
 
 
@@ -1662,9 +1667,37 @@ def evaluate_eligibility(request: dict, *, overrides: list[dict] | None = None, 
     case = parse_request(request)
     rows = list(overrides or []) + provincial_packs.entry_rows(packs, "eligibility")
     version, applied = apply_overrides(eligibility_version(case.decided_on), rows, case.decided_on)
+    results = [
+        provincial_packs.cite(_evaluate_award(case, version, applied, code), packs, case.decided_on)
+        for code in case.awards
+    ]
+    return {"results": results, "money_total": money_if_awarded_together(case, results)}
+
+
+def money_if_awarded_together(case: Case, results: list[dict]) -> dict:
+    """The money if every award not refused here were given together on ``decided_on``.
+
+    Each result's ``money_vnd`` is that award's own amount; this adds the rule for several titles
+    at once (NĐ 152/2025 Điều 49: one payment per achievement period, the highest title), counting
+    the higher titles the history already lists for year Y as paid. Extra field of the contract.
+    """
+    lines = [
+        MoneyLine("subject", case.subject, r["award"], case.year)
+        for r in results
+        if r["outcome"] != NOT_ELIGIBLE and case.subject in AWARD_SUBJECTS[r["award"]]
+    ]
+    record = case.entry(case.year)
+    earlier = set(record.titles) - {line.award for line in lines} if record else set()
+    combined = combine_money(lines, case.decided_on, paid_titles={("subject", case.year): earlier})
+    by_award = {r["award"]: r for r in results}
+    for line in combined.lines:
+        money = by_award[line.award].get("money")
+        if money is not None and line.amount_vnd is not None:
+            money["paid_vnd"] = line.amount_vnd
+            money["paid_note"] = line.note
     return {
-        "results": [
-            provincial_packs.cite(_evaluate_award(case, version, applied, code), packs, case.decided_on)
-            for code in case.awards
-        ]
+        "vnd": combined.total_vnd,
+        "complete": combined.complete,
+        "unknown": [line.award for line in combined.lines if line.amount_vnd is None],
+        "lines": [{"award": line.award, "amount_vnd": line.amount_vnd, "note": line.note, "citation": line.citation} for line in combined.lines],
     }

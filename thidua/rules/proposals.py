@@ -13,10 +13,9 @@ back to the proposer, who edits and sends again) and không đủ điều kiện
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from thidua.rules.catalogue import AWARD_NAMES, EMULATION_TITLES
-from thidua.rules.money import money_detail
+from thidua.rules.catalogue import AWARD_NAMES
+from thidua.rules.money import MoneyLine, MoneyResult, combine_money  # noqa: F401  (MoneyLine is re-exported)
 from thidua.rules.workflows import TransitionRefused
 
 PROPOSAL_STATES = {
@@ -164,89 +163,33 @@ def quota_blocker(award: str, *, by_bloc: bool, already: int, in_this: int) -> d
 
 # --------------------------------------------------------------------------- award money of a decision
 
-# Titles of one kind, highest first (for "same period, only the highest title", NĐ 152/2025 Điều 49).
-TITLE_ORDER = {
-    "individual": ("CSTD_TQ", "CSTD_TINH", "CSTDCS", "LDTT"),
-    "collective": ("CO_CP", "CO_TINH", "TTLDXS", "TTLDTT"),
-}
-SAME_PERIOD_CITATION = "Nghị định 152/2025/NĐ-CP, Điều 49 khoản 5–7"
-
-
-@dataclass
-class MoneyLine:
-    subject: str  # a stable key of the subject, e.g. "person:12"
-    subject_kind: str  # "individual" | "collective"
-    award: str
-    year: int
-    amount_vnd: int | None = None
-    note: str = ""
-    citation: str = ""
-
-
-@dataclass
-class MoneyResult:
-    lines: list[MoneyLine] = field(default_factory=list)
-    total_vnd: int = 0
-
-
-def _title_rank(kind: str, award: str) -> int:
-    order = TITLE_ORDER.get(kind, ())
-    return order.index(award) if award in order else len(order)
-
 
 def decision_money(lines: list[MoneyLine], decided_on: dt.date, *, paid_titles: dict[tuple[str, int], set[str]] | None = None) -> MoneyResult:
     """Money per recipient line and the total, for a decision dated ``decided_on``.
 
-    - Each amount is coefficient × base salary in force on the decision date, rounded up to the
-      next 10,000 VND (thidua.rules.money).
-    - Several emulation titles for the same subject and the same period (year): only the highest
-      is paid; a commendation form is paid besides a title (NĐ 152/2025 Điều 49 khoản 5–7).
-    - ``paid_titles`` maps (subject, year) to titles already paid by earlier decisions: a title
-      no higher than one already paid for that period is not paid again.
-    Where the law sets no amount (money.json), the line carries None and a Vietnamese note.
+    The one rule for decisions, proposal totals and the what-if door: thidua.rules.money.combine_money
+    (amounts by the base salary on the decision date; one payment per achievement period, the
+    highest title; forms besides titles; None where the law sets no amount).
     """
-    paid_titles = paid_titles or {}
-    result = MoneyResult()
-    best: dict[tuple[str, int], int] = {}
-    for line in lines:
-        if line.award in EMULATION_TITLES:
-            key = (line.subject, line.year)
-            rank = _title_rank(line.subject_kind, line.award)
-            if key not in best or rank < best[key]:
-                best[key] = rank
-    for line in lines:
-        out = MoneyLine(line.subject, line.subject_kind, line.award, line.year)
-        detail = money_detail(line.award, line.subject_kind, decided_on)
-        if detail is None:
-            out.note = "Pháp luật chưa quy định (hoặc chưa xác minh) mức tiền thưởng cho trường hợp này."
-            result.lines.append(out)
-            continue
-        out.citation = detail["citation"]
-        if line.award in EMULATION_TITLES:
-            key = (line.subject, line.year)
-            rank = _title_rank(line.subject_kind, line.award)
-            earlier = paid_titles.get(key, set())
-            higher_here = rank > best[key]
-            higher_before = any(_title_rank(line.subject_kind, t) <= rank for t in earlier if t in EMULATION_TITLES)
-            if higher_here or higher_before:
-                out.amount_vnd = 0
-                out.note = (
-                    f"Không chi tiền thưởng {AWARD_NAMES[line.award]}: cùng thời gian đạt thành tích năm {line.year} "
-                    "đã được khen danh hiệu cao hơn hoặc tương đương, chỉ chi mức của danh hiệu cao nhất."
-                )
-                out.citation = SAME_PERIOD_CITATION
-                result.lines.append(out)
-                continue
-        out.amount_vnd = detail["vnd"]
-        salary = f"{detail['base_salary']:,}".replace(",", ".")
-        out.note = f"{detail['coefficient'].replace('.', ',')} × mức lương cơ sở {salary} đồng, làm tròn lên hàng chục nghìn đồng."
-        result.lines.append(out)
-        result.total_vnd += out.amount_vnd
-    return result
+    return combine_money(lines, decided_on, paid_titles=paid_titles)
+
+
+UNKNOWN_AMOUNT_TEXT = "chưa xác định"
 
 
 def vnd(amount: int | None) -> str:
-    """12.340.000 (Vietnamese thousands separator)."""
+    """12.340.000 (Vietnamese thousands separator); an unknown amount (None) is "chưa xác định", never 0."""
     if amount is None:
-        return "—"
+        return UNKNOWN_AMOUNT_TEXT
     return f"{amount:,}".replace(",", ".")
+
+
+def money_total_text(total: int, unknown: int) -> str:
+    """A total in words for pages and documents: "7.020.000 đồng", "chưa xác định", or the known part
+    and how many amounts are still unknown."""
+    if unknown and not total:
+        return UNKNOWN_AMOUNT_TEXT
+    text = f"{vnd(total)} đồng"
+    if unknown:
+        text += f" (chưa gồm {unknown} trường hợp chưa xác định mức tiền thưởng)"
+    return text

@@ -408,6 +408,11 @@ def voting_rule(key: str) -> dict | None:
         "quorum_text": f"{quorum['numerator']}/{quorum['denominator']} {version['base_text']}",
         "quorum_citation": quorum["citation"],
         "quorum_unconfirmed": quorum.get("evidence") == "UNCONFIRMED",
+        "quorum_by_award": [
+            {"name": voting_rules.AWARD_NAMES.get(code, code), "text": f"{spec['numerator'] * 100 // spec['denominator']}% tổng số thành viên",
+             "citation": spec["citation"], "unconfirmed": spec.get("evidence") == "UNCONFIRMED"}
+            for code, spec in version.get("quorum_by_award", {}).items()
+        ],
         "thresholds": [
             {"code": code, "name": voting_rules.AWARD_NAMES.get(code, code), "percent": spec["percent"], "citation": spec["citation"]}
             for code, spec in version["thresholds"].items()

@@ -25,8 +25,9 @@ Rules (domain-rules.md §5; ND98 = Nghị định 98/2023/NĐ-CP):
   reported; `chair_choice` (ids among the tied, at most the places left) resolves it; without it the
   tied candidates are not selected.
 - Quorum: `required = ceil(share * council_size)` with the share of the rule version (default 2/3,
-  UNCONFIRMED); `attending = present`. A meeting without quorum still reports the counts, with
-  `met: false` and nobody selected.
+  UNCONFIRMED); `attending = present`. Anh hùng sessions need ≥ 90 % of the members present
+  (`quorum_by_award`; ND98 Art. 47, carried into the NĐ 152/2025 version as UNCONFIRMED). A meeting
+  without quorum still reports the counts, with `met: false` and nobody selected.
 - `percent` per candidate is `yes / council_size` as a string with two decimals, rounded half up,
   for display only.
 - Validation (each an `invalid_field` error naming the field path, Vietnamese message): whole
@@ -440,6 +441,13 @@ def _quorum(req: dict, version: dict, overrides: list[dict]) -> dict:
     rule = version["quorum"]
     share = Fraction(rule["numerator"], rule["denominator"])
     citation = rule["citation"]
+    reason = ""
+    # Some awards need more members present than the meeting's quorum (Anh hùng: 90 %).
+    special = version.get("quorum_by_award", {}).get(req["award"]) if req["award"] else None
+    if special is not None and Fraction(special["numerator"], special["denominator"]) > share:
+        share = Fraction(special["numerator"], special["denominator"])
+        citation = special["citation"]
+        reason = f"phiên họp xét {AWARD_NAMES[req['award']]} phải có ít nhất {_share_text(share)} thành viên dự họp"
     for override in overrides:
         if override["param"] != "quorum_percent":
             continue
@@ -447,15 +455,14 @@ def _quorum(req: dict, version: dict, overrides: list[dict]) -> dict:
         if candidate > share:
             share = candidate
             citation = override.get("citation") or "Quy định của tỉnh"
+            reason = ""
     council = req["council_size"]
     # ceil(share * council) in integers
     required = -((-share.numerator * council) // share.denominator)
     attending = req["present"]
     met = attending >= required
-    text = (
-        f"Có mặt {attending}/{council} thành viên; cần ít nhất {required} thành viên "
-        f"({_share_text(share)} tổng số thành viên): "
-    )
+    basis = f"{_share_text(share)} tổng số thành viên" + (f"; {reason}, {citation}" if reason else "")
+    text = f"Có mặt {attending}/{council} thành viên; cần ít nhất {required} thành viên ({basis}): "
     if met:
         text += "đủ điều kiện tiến hành bình xét."
     else:
@@ -467,6 +474,7 @@ def _quorum(req: dict, version: dict, overrides: list[dict]) -> dict:
         "text": text,
         "share": _share_text(share),
         "citation": citation,
+        "reason": reason,
     }
 
 

@@ -357,7 +357,8 @@ def _check_poll(poll: Poll) -> None:
     else:
         poll.citation = threshold["citation"]
     poll.rule_version = rule["version"]
-    poll.quorum_text = f"Cần ít nhất {quorum['share']} tổng số thành viên có mặt ({quorum['citation']})"[:500]
+    reason = f"; {quorum['reason']}" if quorum.get("reason") else ""
+    poll.quorum_text = f"Cần ít nhất {quorum['share']} tổng số thành viên có mặt{reason} ({quorum['citation']})"[:500]
 
 
 @transaction.atomic

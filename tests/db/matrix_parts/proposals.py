@@ -68,6 +68,16 @@ def _external(world):
     return decision
 
 
+def _unknown_amount_recipient(world):
+    """A recipient whose amount the law did not set: a 2023 decision, before any money table."""
+    decision = _p().do_record_external_decision(
+        actor=None, province=world.an_giang,
+        data={"number": "771", "symbol": "QĐ-TTg", "issued_on": dt.date(2023, 6, 29), "level": "CENTRAL", "issuer_name": "Thủ tướng Chính phủ"},
+        recipients=[{"unit": world.tuyen_giao, "award": "CO_CP", "year": 2022}],
+    )
+    return decision.recipients.get()
+
+
 def _person(world):
     from thidua.org import actions
 
@@ -164,6 +174,7 @@ def register(matrix):
         "proposals:decision_detail": S(decision, seen),
         "proposals:decision_document": S(decision, seen),
         "proposals:decision_revoke": S(decision, seen),
+        "proposals:recipient_amount": S(lambda w: {"uid": _external(w).recipients.get().uid}, seen),
     })
     name = "thidua.proposals.actions."
     matrix.ACTIONS.update({
@@ -221,4 +232,8 @@ def register(matrix):
             "decision.issue",
             lambda w, a, d: _p().do_revoke_decision(actor=a, decision=d, reason="Sai đối tượng", revoked_on=dt.date(2026, 2, 1), expected_version=d.version),
             setup=_external),
+        name + "do_set_recipient_amount": A(
+            "decision.issue",
+            lambda w, a, r: _p().do_set_recipient_amount(actor=a, recipient=r, amount_vnd=25_000_000, note="Điều 2 Quyết định", expected_version=r.version),
+            setup=_unknown_amount_recipient),
     })
