@@ -87,7 +87,8 @@ def test_propose_fix_history_submit_decide_and_see_history(world, page, browser,
     officer.locator("#id_number").fill("12")
     officer.get_by_label("Ký hiệu").fill("QĐ-BTGTU")
     officer.get_by_label("Ngày quyết định").fill(dt.date.today().strftime("%d/%m/%Y"))
-    officer.get_by_label("Cơ quan ban hành").select_option(label="Ban Tuyên giáo Tỉnh ủy")
+    # The picker names each unit's province (a user may see several provinces).
+    officer.get_by_label("Cơ quan ban hành").select_option(label=f"Ban Tuyên giáo Tỉnh ủy — {world.an_giang.name}")
     officer.locator("#id_signer_name").fill("Trần Thị Thanh Hương")
     officer.get_by_role("button", name="Ghi quyết định").click()
     expect(officer.get_by_text("khen thưởng đã vào hồ sơ thành tích")).to_be_visible()
