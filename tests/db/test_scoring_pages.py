@@ -395,6 +395,7 @@ def test_members_see_only_their_sheets_and_no_ranking_before_publication_then_ev
     assert reverse("scoring:sheet", args=[other.uid]) not in page
     assert client.get(reverse("scoring:sheet", args=[other.uid])).status_code == 404
     assert client.get(reverse("scoring:round_export", args=[scoring_round.uid])).status_code == 403
+    assert client.get(reverse("scoring:round_export_pdf", args=[scoring_round.uid])).status_code == 403
     year_page = text(client.get(reverse("blocs:year_detail", args=[scoring_round.bloc_year.uid])))
     assert "Xếp hạng / xếp loại" not in year_page
 
@@ -413,6 +414,14 @@ def test_members_see_only_their_sheets_and_no_ranking_before_publication_then_ev
     assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA" in table_text and "KHỐI CÁC CƠ QUAN ĐẢNG TỈNH" in table_text
     assert "Ban Tuyên giáo Tỉnh ủy" in table_text and "Ban Tổ chức Tỉnh ủy" in table_text and "Tổng điểm" in table_text
     assert "TRƯỞNG KHỐI" in table_text and "Kết quả đã công bố ngày " in table_text and "Số" not in table_text.split("BẢNG TỔNG HỢP")[0]
+    # And as PDF, what a văn thư prints: the title on the page, the head's signature after the table.
+    pdf = client.get(reverse("scoring:round_export_pdf", args=[scoring_round.uid]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    import subprocess
+
+    printed = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA" in printed
+    assert printed.index("Tổng") < printed.index("Ban Tổ chức Tỉnh ủy") < printed.rindex("TRƯỞNG KHỐI")
     year_page = text(client.get(reverse("blocs:year_detail", args=[scoring_round.bloc_year.uid])))
     assert "Xếp hạng / xếp loại" in year_page and "Hạng 1" in year_page and "Hạng 2" in year_page
 

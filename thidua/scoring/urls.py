@@ -24,6 +24,7 @@ urlpatterns = [
     path("dot/<uuid:uid>/don-vi-dan-dau/", views.round_leader, name="round_leader"),
     path("dot/<uuid:uid>/xep-hang.xlsx", views.round_export, name="round_export"),
     path("dot/<uuid:uid>/xep-hang.docx", views.round_export_docx, name="round_export_docx"),
+    path("dot/<uuid:uid>/xep-hang.pdf", views.round_export_pdf, name="round_export_pdf"),
     path("phieu/<uuid:uid>/", views.sheet_detail, name="sheet"),
     path("phieu/<uuid:uid>/luu/", views.sheet_save, name="sheet_save"),
     path("phieu/<uuid:uid>/chuyen-buoc/", views.sheet_transition, name="sheet_transition"),

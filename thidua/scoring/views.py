@@ -586,21 +586,47 @@ def round_export(request, uid):
     return _xlsx_response(excel.export_ranking(scoring_round), f"xep-hang-thi-dua-{scoring_round.bloc_year.year}")
 
 
-@access("registry.view")
-def round_export_docx(request, uid):
-    """The same ranking table as DOCX, in the layout councils use (A4 landscape, signed by the block head)."""
+def _ranking_document(request, uid):
+    """The ranking table as DOCX (A4 landscape, signed by the block head), or a redirect back with why."""
     from thidua.scoring.document import export_ranking_docx
 
     scoring_round = _round_by_uid(request.user, uid)
     if not _results_visible(request.user, scoring_round):
         raise PermissionDenied("Kết quả xếp hạng chưa được công bố.")
     try:
-        data = export_ranking_docx(scoring_round)
+        return scoring_round, export_ranking_docx(scoring_round), None
     except ActionError as error:
         messages.error(request, error.message)
-        return redirect(reverse("scoring:round", args=[scoring_round.bloc_year.uid]))
+        return scoring_round, None, redirect(reverse("scoring:round", args=[scoring_round.bloc_year.uid]))
+
+
+@access("registry.view")
+def round_export_docx(request, uid):
+    """The same ranking table as DOCX, in the layout councils use."""
+    scoring_round, data, back = _ranking_document(request, uid)
+    if back is not None:
+        return back
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f'attachment; filename="xep-hang-thi-dua-{scoring_round.bloc_year.year}.docx"'
+    return response
+
+
+@access("registry.view")
+def round_export_pdf(request, uid):
+    """The ranking table as PDF (LibreOffice, cached by the DOCX's hash); on failure, back to the round with why."""
+    from thidua.documents.downloads import PDF_TYPE, pdf_cache_dir
+    from thidua.documents.pdf import PdfError, docx_to_pdf
+
+    scoring_round, data, back = _ranking_document(request, uid)
+    if back is not None:
+        return back
+    try:
+        pdf = docx_to_pdf(data, pdf_cache_dir())
+    except PdfError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("scoring:round", args=[scoring_round.bloc_year.uid]))
+    response = HttpResponse(pdf, content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="xep-hang-thi-dua-{scoring_round.bloc_year.year}.pdf"'
     return response
 
 

@@ -76,6 +76,7 @@ def _register_samples(matrix) -> None:
         "scoring:round_leader": lambda w: {"uid": _scoring(matrix, w).round.uid},
         "scoring:round_export": lambda w: {"uid": _scoring(matrix, w).round.uid},
         "scoring:round_export_docx": lambda w: {"uid": _scoring(matrix, w).round.uid},
+        "scoring:round_export_pdf": lambda w: {"uid": _scoring(matrix, w).round.uid},
         # Published: every reader of the block opens the sheets (before publication a member sees
         # its own and those it cross-checks: tests/db/test_scoring_pages.py).
         "scoring:sheet": lambda w: {"uid": _scoring(matrix, w).sheet.uid},
