@@ -140,6 +140,14 @@ else:
             "CONN_MAX_AGE": 600,
         }
     }
+# Behind PgBouncer in transaction pooling (DEPLOY.md) consecutive transactions of one connection
+# may run on different server connections: a server-side cursor (QuerySet.iterator() outside a
+# transaction) would be lost between them, so Django reads such results client-side.
+DATABASE_POOLER = os.getenv("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or 'pgbouncer', got {DATABASE_POOLER!r}")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work beside the writer; IMMEDIATE takes the write lock at BEGIN
@@ -175,6 +183,11 @@ LOGIN_THROTTLE_ADDRESS_LIMIT = envint("LOGIN_THROTTLE_ADDRESS_LIMIT", "100")
 # Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client.
 # Empty: the header is ignored and the client is REMOTE_ADDR (thidua.core.net.client_address).
 TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
+# Behind a TLS-terminating reverse proxy (DEPLOY.md) the proxy says the scheme in X-Forwarded-Proto;
+# believed only when a trusted proxy is configured (gunicorn listens on loopback, so only it can
+# reach the application).
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
