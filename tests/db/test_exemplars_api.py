@@ -66,6 +66,9 @@ def test_bad_input_and_scope_write_nothing(world):
     response = _post(client, "/api/v1/exemplars", _body(world.tuyen_giao, story="  "))
     assert response.status_code == 422 and response.json()["error"]["field"] == "story"
     assert "câu chuyện" in response.json()["error"]["message"]
+    # A collective without its unit (500 before: the action read the missing unit).
+    response = _post(client, "/api/v1/exemplars", {**_body(world.tuyen_giao), "unit": None})
+    assert response.status_code == 422 and response.json()["error"]["field"] == "unit"
     # A Quảng Ninh unit is outside the An Giang officer's scope: 404 naming the field.
     response = _post(client, "/api/v1/exemplars", _body(world.qn_unit))
     assert response.status_code == 404 and response.json()["error"]["field"] == "unit"

@@ -53,7 +53,7 @@ def _check(actor, item: Exemplar) -> None:
         ensure(actor, EDIT, unit=item.person.unit)
     else:
         item.person = None
-    if not isinstance(item.unit, Unit):
+    if item.unit_id is None or not isinstance(item.unit, Unit):
         raise ActionError("Hãy chọn đơn vị (tập thể điển hình hoặc nơi công tác của cá nhân).", field="unit")
     ensure(actor, EDIT, unit=item.unit)
     item.province_id = item.unit.province_id
