@@ -250,3 +250,11 @@ def test_stale_version_in_the_action_writes_nothing(world):
         actions.do_update_exemplar(actor=None, exemplar=stale, data={"note": "Ghi đè"}, expected_version=1)
     assert Exemplar.objects.get(pk=item.pk).note == "Đăng báo tỉnh"
     assert AuditLog.objects.filter(action="exemplars.exemplar.update").count() == 1
+
+
+def test_audit_log_page_names_the_replication_in_vietnamese(world, client_for):
+    item = _collective(world)
+    actions.do_add_replication(actor=world.an_officer, exemplar=item, data={
+        "place": "Xã Cẩm Giàng", "applied_on": dt.date(2024, 3, 1), "result": "Làm thêm 2 km đường"})
+    body = client_for(world.an_officer).get("/nhat-ky/").content.decode()
+    assert "Ghi nơi nhân rộng điển hình" in body and "Nhân rộng" in body and "Xã Cẩm Giàng (01/03/2024)" in body
