@@ -87,7 +87,8 @@ def create_page(request):
     units = units_for(request.user, actions.EDIT).order_by(vi_order("name"))
     unit = units.filter(uid=_uid(request.GET.get("don-vi"))).first() if _uid(request.GET.get("don-vi")) else None
     if unit is None:
-        return render(request, "exemplars/choose_unit.html", {"units": units})
+        missing = bool(request.GET.get("don-vi"))
+        return render(request, "exemplars/choose_unit.html", {"units": units, "missing": missing}, status=404 if missing else 200)
     people = list(scoped(request.user, Person, actions.EDIT).filter(unit=unit).order_by(vi_order("full_name")))
     movements = list(_movements_for(unit.province_id))
     initial = {"person": request.GET.get("ca-nhan", ""), "kind": "INDIVIDUAL" if request.GET.get("ca-nhan") else "COLLECTIVE"}
