@@ -265,3 +265,12 @@ def test_audit_log_page_names_the_replication_in_vietnamese(world, client_for):
         "place": "Xã Cẩm Giàng", "applied_on": dt.date(2024, 3, 1), "result": "Làm thêm 2 km đường"})
     body = client_for(world.an_officer).get("/nhat-ky/").content.decode()
     assert "Ghi nơi nhân rộng điển hình" in body and "Nhân rộng" in body and "Xã Cẩm Giàng (01/03/2024)" in body
+
+
+def test_movement_page_lists_its_exemplars(world, hoa, movement, client_for):
+    _collective(world, movement=movement)
+    _individual(world, hoa)
+    body = client_for(world.an_officer).get(f"/phong-trao/{movement.uid}/").content.decode()
+    assert "Điển hình dân vận khéo" in body and "(Ban Tuyên giáo Tỉnh ủy)" in body
+    assert "Cán bộ chuyển đổi số tiêu biểu" not in body
+    assert f"?phong-trao={movement.uid}" in body

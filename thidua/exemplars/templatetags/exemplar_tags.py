@@ -1,5 +1,6 @@
 """`{% exemplar_section person %}` / `{% exemplar_section unit %}`: the "Điển hình tiên tiến" section
-of the org person and unit pages (a person's own entries; a unit's and its people's)."""
+of the org person and unit pages (a person's own entries; a unit's and its people's), and
+`{% movement_exemplars movement %}` on a movement's page (the entries of that movement the user may read)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,13 @@ def exemplar_section(context, subject):
             add_url = reverse("exemplars:create") + f"?don-vi={unit.uid}" + (f"&ca-nhan={subject.uid}" if is_person else "")
     items = exemplars_of(request.user, subject).prefetch_related("replications")
     return {"items": items, "is_person": is_person, "add_url": add_url}
+
+
+@register.inclusion_tag("exemplars/_section.html", takes_context=True)
+def movement_exemplars(context, movement):
+    from thidua.exemplars.selectors import exemplar_list
+
+    request = context["request"]
+    items = exemplar_list(request.user, movement=movement.uid).prefetch_related("replications")
+    list_url = reverse("exemplars:list") + f"?phong-trao={movement.uid}"
+    return {"items": items, "is_person": False, "add_url": None, "show_subject": True, "list_url": list_url}
