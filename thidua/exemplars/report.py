@@ -8,6 +8,7 @@ from collections import Counter
 
 from django.db.models import Q
 
+from thidua.core.db import vi_order
 from thidua.documents.layout import Paragraph, Table
 from thidua.exemplars.models import SubjectKind
 from thidua.exemplars.selectors import exemplars_of_units
@@ -51,7 +52,8 @@ def initiatives_of_units(unit_ids, year: int):
 
     return (Initiative.objects.filter(year=year)
             .filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True, person__unit_id__in=unit_ids))
-            .select_related("unit", "person__unit").prefetch_related("owners__person").order_by("unit__name", "title", "pk"))
+            .select_related("unit", "person__unit").prefetch_related("owners__person")
+            .order_by(vi_order("unit__name"), vi_order("title"), "pk"))
 
 
 def initiative_blocks(unit_ids, year: int, *, heading: str) -> list:
