@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "thidua.awards",
     "thidua.history",
     "thidua.initiatives",
+    "thidua.exemplars",
     "thidua.proposals",
     "thidua.counting",
     "thidua.api",

@@ -59,6 +59,7 @@ MENU: list[MenuItem] = [
             MenuItem("Quyết định khen thưởng", "proposals:decision_list", "registry.view"),
             MenuItem("Ai đủ điều kiện", "history:batch", "registry.view"),
             MenuItem("Sổ sáng kiến", "initiatives:list", "registry.view"),
+            MenuItem("Điển hình tiên tiến", "exemplars:list", "registry.view"),
             MenuItem("Tra cứu điều kiện", "awards:whatif", "rules.evaluate"),
             MenuItem("Danh mục danh hiệu, hình thức", "awards:catalogue_list", "rules.view"),
             MenuItem("Tiêu chuẩn, quy định", "awards:rule_list", "rules.view"),
