@@ -45,7 +45,7 @@ PATH_MODELS = {
     "rounds": "scoring.ScoringRound", "sheets": "scoring.ScoreSheet", "councils": "voting.Council", "polls": "voting.Poll",
     "catalogue": "awards.AwardType", "overrides": "awards.RuleOverride", "awards": "history.AwardRecord",
     "proposals": "proposals.Proposal", "proposal-items": "proposals.ProposalItem", "decisions": "proposals.Decision",
-    "ca-nhan": "org.Person", "don-vi": "org.Unit",
+    "ca-nhan": "org.Person", "don-vi": "org.Unit", "national": "exports.NationalExport", "notifications": "notifications.Notification",
 }
 # The object kind a body or query field names.
 FIELD_MODELS = {

@@ -270,3 +270,32 @@ def test_api_lists_marks_read_and_sets_preferences(world, client, django_capture
     client.force_login(world.an_officer)
     assert client.post(f"/api/v1/notifications/{item['uid']}/read").status_code == 404
     assert client.get("/api/v1/notifications").json()["count"] == 0
+
+
+def _matrix_part(name):
+    """The scoring helpers of the access matrix (a 2024 block year with a round and its sheets)."""
+    import importlib.util
+    from pathlib import Path
+
+    from tests.db import test_access_matrix as matrix
+
+    spec = importlib.util.spec_from_file_location(f"_notify_part_{name}", Path(matrix.__file__).with_name("matrix_parts") / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return matrix, module
+
+
+def test_a_score_sheet_returned_to_the_unit_notifies_it(world, django_capture_on_commit_callbacks):
+    from thidua.scoring import actions as scoring_actions
+
+    matrix, scoring = _matrix_part("scoring")
+    sheet = scoring._sheet(matrix, world, filled=True)
+    sheet = scoring_actions.do_transition_sheet(actor=None, sheet=sheet, event="submit", expected_version=sheet.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet = scoring_actions.do_transition_sheet(actor=None, sheet=sheet, event="return", reason="Thiếu minh chứng tiêu chí 1.1",
+                                                    expected_version=sheet.version)
+    assert sheet.state == "DRAFT"
+    note = Notification.objects.get()
+    assert note.recipient == world.unit_officer and note.kind == "RETURNED"
+    assert note.title == "Phiếu chấm điểm của Ban Tuyên giáo Tỉnh ủy bị trả lại để tự chấm lại"
+    assert note.body == "Lý do: Thiếu minh chứng tiêu chí 1.1" and note.link == reverse("scoring:sheet", kwargs={"uid": sheet.uid})
