@@ -299,3 +299,23 @@ def test_a_score_sheet_returned_to_the_unit_notifies_it(world, django_capture_on
     assert note.recipient == world.unit_officer and note.kind == "RETURNED"
     assert note.title == "Phiếu chấm điểm của Ban Tuyên giáo Tỉnh ủy bị trả lại để tự chấm lại"
     assert note.body == "Lý do: Thiếu minh chứng tiêu chí 1.1" and note.link == reverse("scoring:sheet", kwargs={"uid": sheet.uid})
+
+
+class BrokenMailServer:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server down")
+
+
+def test_a_mail_server_down_keeps_the_change_and_the_in_app_notification(world, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.db.test_notifications.BrokenMailServer"
+    _with_email(world.unit_officer, "tuyengiao@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = _decision(world)
+    assert decision.pk is not None and decision.recipients.count() == 1
+    note = Notification.objects.get(recipient=world.unit_officer)
+    assert note.emailed_at is None and selectors.unread_count(world.unit_officer) == 1
