@@ -319,3 +319,19 @@ def test_a_mail_server_down_keeps_the_change_and_the_in_app_notification(world, 
     assert decision.pk is not None and decision.recipients.count() == 1
     note = Notification.objects.get(recipient=world.unit_officer)
     assert note.emailed_at is None and selectors.unread_count(world.unit_officer) == 1
+
+
+def test_the_demo_shows_deadline_reminders_once(db):
+    from django.contrib.auth import get_user_model
+
+    from thidua.org import demo
+
+    demo.load_demo()
+    officer = get_user_model().objects.get(username="tuyengiao-ag")
+    notes = list(selectors.my_notifications(officer))
+    assert notes and all(n.kind == "DEADLINE" for n in notes)
+    assert all(n.title.startswith("Còn 7 ngày đến hạn") for n in notes)
+    # Dated the week before the deadline, not the day the demo was loaded.
+    assert all(n.created_at.date() < dt.date.today() - dt.timedelta(days=30) for n in notes)
+    count = Notification.objects.count()
+    assert "không thêm gì mới" in demo.load_demo() and Notification.objects.count() == count
