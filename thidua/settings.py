@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "thidua.exemplars",
     "thidua.proposals",
     "thidua.counting",
+    "thidua.exports",
+    "thidua.notifications",
     "thidua.api",
 ]
 
@@ -253,3 +255,22 @@ LOGGING = {
 # the installation-wide fallbacks.
 DEFAULT_TDKT_BODY_NAME = "Ban Thi đua - Khen thưởng"
 DEMO_ADMIN_USERNAME = os.getenv("DEMO_ADMIN_USERNAME", "admin")
+
+# E-mail of the notifications (thidua/notifications). SMTP when EMAIL_HOST is set; otherwise (a
+# development machine) the mail is printed on the console. EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "thidua@localhost")
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+# The address of the site, for the links in notification mails (e.g. https://thidua.angiang.gov.vn).
+SITE_URL = os.getenv("SITE_URL", "")
+# How many days ahead `manage.py send_notifications` reminds of a deadline.
+NOTIFY_DEADLINE_DAYS = envint("NOTIFY_DEADLINE_DAYS", "7")

@@ -29,5 +29,7 @@ urlpatterns = [
     path("kiem-phieu/", include("thidua.counting.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
+    path("xuat-du-lieu/", include("thidua.exports.urls")),
+    path("thong-bao/", include("thidua.notifications.urls")),
     path("api/v1/", include("thidua.api.urls")),
 ]

@@ -46,6 +46,7 @@ PATH_MODELS = {
     "catalogue": "awards.AwardType", "overrides": "awards.RuleOverride", "awards": "history.AwardRecord",
     "proposals": "proposals.Proposal", "proposal-items": "proposals.ProposalItem", "decisions": "proposals.Decision",
     "ca-nhan": "org.Person", "don-vi": "org.Unit", "exemplars": "exemplars.Exemplar",
+    "national": "exports.NationalExport", "notifications": "notifications.Notification",
 }
 # The object kind a body or query field names.
 FIELD_MODELS = {

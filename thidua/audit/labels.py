@@ -14,6 +14,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 ACTION_LABELS: dict[str, str] = {
+    "exports.national.create": "Xuất dữ liệu khen thưởng gửi trung ương",
+    "notifications.notification.read": "Đánh dấu thông báo đã đọc",
+    "notifications.notification.read_all": "Đánh dấu mọi thông báo đã đọc",
+    "notifications.preference.update": "Chọn loại thông báo nhận",
     "awards.pack.create": "Thêm văn bản quy định thi đua, khen thưởng của tỉnh",
     "awards.pack.end": "Kết thúc văn bản quy định của tỉnh",
     "awards.pack_entry.create": "Thêm tham số theo văn bản của tỉnh",

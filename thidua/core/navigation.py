@@ -57,6 +57,7 @@ MENU: list[MenuItem] = [
         [
             MenuItem("Hồ sơ đề nghị", "proposals:proposal_list", "registry.view"),
             MenuItem("Quyết định khen thưởng", "proposals:decision_list", "registry.view"),
+            MenuItem("Xuất dữ liệu gửi trung ương", "exports:national", "export.national"),
             MenuItem("Ai đủ điều kiện", "history:batch", "registry.view"),
             MenuItem("Sổ sáng kiến", "initiatives:list", "registry.view"),
             MenuItem("Điển hình tiên tiến", "exemplars:list", "registry.view"),
