@@ -239,3 +239,7 @@ LOGGING = {
 # the installation-wide fallbacks.
 DEFAULT_TDKT_BODY_NAME = "Ban Thi đua - Khen thưởng"
 DEMO_ADMIN_USERNAME = os.getenv("DEMO_ADMIN_USERNAME", "admin")
+
+# Live conference (issue #18): a QR check-in code on the projector is accepted for this many
+# seconds after it first appears (the screen shows a new one every half of it, and after each use).
+CONFERENCE_CHECKIN_TOKEN_SECONDS = int(os.environ.get("THIDUA_CONFERENCE_CHECKIN_TOKEN_SECONDS", "60"))
