@@ -186,16 +186,28 @@ class LiveState:
     def poll_counted(self) -> bool:
         return self.poll is not None and self.poll.state == "RESULT"
 
-    def key(self, extra: str = "") -> str:
-        """The ETag of everything the screen shows. Built from counts and states only: never
-        from a ballot, so it changes the same way whatever was chosen."""
-        parts = [
-            str(self.meeting.pk), str(self.meeting.version), ";".join(f"{i.pk}:{i.version}:{i.state}" for i in self.items),
-            str(self.present), str(self.electorate), ",".join(str(a.pk) for a in self.attendance),
-            f"{getattr(self.poll, 'pk', '')}:{getattr(self.poll, 'version', '')}:{getattr(self.poll, 'state', '')}:{self.cast}",
-            self.leader, self.next_head, self.next_deputy, str(len(self.ranking)), extra,
-        ]
-        return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
+
+def live_key(meeting: Meeting, extra: str = "") -> str:
+    """The screen's ETag from a handful of cheap reads (no rendering, no tally): the meeting's and
+    the agenda's versions and states, the attendance, the live poll's state, version and number of
+    participations, next year's leadership and the published ranking. Counts and versions only,
+    never a ballot: it changes the same way whatever anyone chose."""
+    from django.db.models import Count, Max
+
+    from thidua.scoring.models import ScoringRound
+    from thidua.voting.models import Participation, Poll
+
+    version = Meeting.objects.filter(pk=meeting.pk).values_list("version", flat=True).first()
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk").values_list("pk", "version", "state", "poll_id"))
+    attendance = MeetingAttendance.objects.filter(meeting=meeting).aggregate(n=Count("pk"), v=Max("updated_at"), last=Max("pk"))
+    live_poll = next((poll_id for _, _, state, poll_id in items if state == AgendaState.LIVE and poll_id), None)
+    poll = Poll.objects.filter(pk=live_poll).values_list("state", "version").first() if live_poll else None
+    cast = Participation.objects.filter(poll_id=live_poll).count() if live_poll else 0
+    years = list(BlocYear.objects.filter(bloc_id=meeting.bloc_year.bloc_id, year__in=[meeting.bloc_year.year, meeting.bloc_year.year + 1])
+                 .order_by("year").values_list("year", "version"))
+    ranking = ScoringRound.objects.filter(bloc_year_id=meeting.bloc_year_id).aggregate(v=Max("version"), n=Count("pk"))
+    parts = [meeting.pk, version, items, sorted(attendance.items()), live_poll, poll, cast, years, sorted(ranking.items()), extra]
+    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
 
 def _ranking(bloc_year: BlocYear) -> tuple[list[dict], str]:

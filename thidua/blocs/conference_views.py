@@ -283,14 +283,14 @@ def screen_live(request, secret):
     if refused is not None:
         return refused
     meeting = link.meeting
-    state = conference.live_state(meeting)
-    show_qr = not state.ended
-    token = conference.current_token(meeting) if show_qr else ""
-    etag = state.key(extra=token)
+    token = conference.current_token(meeting)
+    etag = conference.live_key(meeting, extra=token)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response
+    state = conference.live_state(meeting)
+    show_qr = not state.ended
     context = {"meeting": meeting, "state": state, "qr": conference.qr_svg(checkin_url(request, meeting, token)) if show_qr else "",
                "token_seconds": conference.token_seconds()}
     response = render(request, "blocs/_screen_live.html", context)
