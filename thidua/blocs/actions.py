@@ -596,8 +596,12 @@ def _check_agenda_item(item: AgendaItem, meeting: Meeting) -> None:
         raise ActionError("Cuộc bỏ phiếu này không thuộc hội nghị.", field="poll")
     if item.poll_id and AgendaItem.objects.filter(meeting=meeting, poll_id=item.poll_id).exclude(pk=item.pk).exists():
         raise ActionError("Cuộc bỏ phiếu này đã có trong chương trình hội nghị.", field="poll")
-    if item.covenant_id and (item.kind != AgendaKind.COVENANT or item.covenant.bloc_year_id != meeting.bloc_year_id):
-        raise ActionError("Giao ước phải là giao ước của khối trong năm, gắn với nội dung ký kết giao ước.", field="covenant")
+    # A tổng kết often signs the next year's covenant.
+    if item.covenant_id and (
+        item.kind != AgendaKind.COVENANT or item.covenant.bloc_year.bloc_id != meeting.bloc_year.bloc_id
+        or item.covenant.bloc_year.year not in (meeting.bloc_year.year, meeting.bloc_year.year + 1)
+    ):
+        raise ActionError("Giao ước phải là giao ước của khối năm này hoặc năm sau, gắn với nội dung ký kết giao ước.", field="covenant")
     if item.decision_id and item.decision.province_id != meeting.province_id:
         raise ActionError("Quyết định khen thưởng không thuộc tỉnh của khối.", field="decision")
     if not item.title:
