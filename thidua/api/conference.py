@@ -27,7 +27,7 @@ router = Router(tags=[TAG])
 WRITE_ERRORS = {**ERRORS, 409: ERRORS[422]}
 
 
-class ItemOut(Schema):
+class LiveItemOut(Schema):
     kind: str
     title: str
 
@@ -40,19 +40,19 @@ class LivePollOut(Schema):
     result: Optional[Dict[str, Any]] = Field(description="Kết quả kiểm phiếu; null cho tới khi đóng và kiểm phiếu")
 
 
-class LiveOut(Schema):
-    item: Optional[ItemOut]
+class MeetingLiveOut(Schema):
+    item: Optional[LiveItemOut]
     present: int
     electorate: int
     quorum_met: bool
     poll: Optional[LivePollOut]
 
 
-class CheckInIn(Schema):
+class MeetingCheckInIn(Schema):
     unit: Optional[UUID] = Field(None, description="Chỉ thư ký (Trưởng khối, cán bộ TĐKT tỉnh): đơn vị cần điểm danh; bỏ trống: đơn vị của tài khoản đang gọi")
 
 
-class CheckInOut(LiveOut):
+class MeetingCheckInOut(MeetingLiveOut):
     unit: UUID
     unit_name: str
     checked_in_at: Optional[dt.datetime]
@@ -63,16 +63,16 @@ def _meeting(user, uid: UUID) -> Meeting:
     return get_scoped_or_404(user, Meeting.objects.select_related("bloc_year__bloc", "province"), uid=uid)
 
 
-@router.get("/meetings/{uid}/live", response={200: LiveOut, **ERRORS}, summary="Hội nghị đang diễn ra: nội dung, điểm danh, số đã bỏ phiếu, kết quả")
+@router.get("/meetings/{uid}/live", response={200: MeetingLiveOut, **ERRORS}, summary="Hội nghị đang diễn ra: nội dung, điểm danh, số đã bỏ phiếu, kết quả")
 @requires("registry.view")
 def live(request, uid: UUID):
     return conference.live_json(conference.live_state(_meeting(_user(request), uid), with_extras=False))
 
 
-@router.post("/meetings/{uid}/check-in", response={200: CheckInOut, **WRITE_ERRORS},
+@router.post("/meetings/{uid}/check-in", response={200: MeetingCheckInOut, **WRITE_ERRORS},
              summary="Điểm danh: đơn vị của tài khoản đang gọi, hoặc thư ký điểm danh một đơn vị (gọi lại: trả lời như cũ)")
 @requires("poll.vote")
-def check_in(request, uid: UUID, payload: CheckInIn = None):
+def check_in(request, uid: UUID, payload: MeetingCheckInIn = None):
     user = _user(request)
     meeting = _meeting(user, uid)
     unit = None
