@@ -274,3 +274,6 @@ EMAIL_BACKEND = os.getenv(
 SITE_URL = os.getenv("SITE_URL", "")
 # How many days ahead `manage.py send_notifications` reminds of a deadline.
 NOTIFY_DEADLINE_DAYS = envint("NOTIFY_DEADLINE_DAYS", "7")
+# Live conference (issue #18): a QR check-in code on the projector is accepted for this many
+# seconds after it first appears (the screen shows a new one every half of it, and after each use).
+CONFERENCE_CHECKIN_TOKEN_SECONDS = int(os.environ.get("THIDUA_CONFERENCE_CHECKIN_TOKEN_SECONDS", "60"))
