@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "thidua.initiatives",
     "thidua.proposals",
     "thidua.counting",
+    "thidua.reports",
     "thidua.api",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("sang-kien/", include("thidua.initiatives.urls")),
     path("de-nghi-khen-thuong/", include("thidua.proposals.urls")),
     path("kiem-phieu/", include("thidua.counting.urls")),
+    path("bao-cao/", include("thidua.reports.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
     path("api/v1/", include("thidua.api.urls")),
