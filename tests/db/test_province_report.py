@@ -63,7 +63,7 @@ def year_data(world):
     AwardRecord.objects.create(province_id=world.to_chuc.province_id, unit=world.to_chuc, award_code="CO_TINH", year=YEAR)
     for title, scope, recognised, copy in (("Số hóa hồ sơ", "PROVINCE", True, False), ("Một cửa điện tử", "BASE", True, False),
                                            ("Sổ tay đảng viên", "BASE", False, True)):
-        Initiative.objects.create(province_id=person.province_id, person=person, year=YEAR, title=title, scope=scope,
+        Initiative.objects.create(province_id=person.province_id, person=person, unit=world.tuyen_giao, year=YEAR, title=title, scope=scope,
                                   recognised=recognised, likely_copy=copy)
     common = {"province": world.an_giang, "kind": "EXTERNAL", "symbol": "QĐ-UBND", "issuer_name": "Chủ tịch UBND tỉnh"}
     Decision.objects.create(number="12", issued_on=dt.date(YEAR, 12, 28), level="PROVINCE", money_total=7_020_000, money_unknown_count=1, **common)
@@ -188,3 +188,16 @@ def test_page_edits_and_scopes(world, year_data, client_for):
     # A viewer reads the narrative, has no form.
     viewer = client_for(world.viewer).get(url).content.decode()
     assert SECTIONS["highlights"] in viewer and 'name="situation"' not in viewer
+
+
+def test_the_block_report_gains_the_initiatives_section(world, year_data):
+    from thidua.blocs.models import ReportKind
+
+    bloc_year = year_data["block"].bloc_year
+    report = bloc_actions.do_save_report(actor=world.an_officer, bloc_year=bloc_year, kind=ReportKind.ANNUAL,
+                                         sections={"results": "Hoàn thành tốt."}, expected_version=None)
+    document = do_generate_document(actor=world.an_officer, kind_code="BLOC_REPORT", source=report)
+    text = DocxXml(document.generated_file.read()).text()
+    assert "các đơn vị trong khối có 3 sáng kiến, đề tài năm 2025, trong đó 2 đã được công nhận" in text
+    assert "Số hóa hồ sơ" in text and "Chưa công nhận" in text
+    assert text.index("Sáng kiến, đề tài") < text.index("III. KẾT QUẢ BÌNH XÉT")

@@ -177,6 +177,7 @@ def report_spec(report, number: str, issued_on: dt.date | None) -> Built:
             )
         )
     body += _paragraphs(report.results)
+    body += initiatives_section(bloc_year, [m.unit_id for m in members])
     body.append(Heading("III. KẾT QUẢ BÌNH XÉT, XẾP LOẠI"))
     body += _paragraphs(report.deliberation)
     body.append(Heading("IV. ĐỀ NGHỊ KHEN THƯỞNG"))
@@ -204,6 +205,29 @@ def report_spec(report, number: str, issued_on: dt.date | None) -> Built:
     )
     kind_slug = "so-ket" if report.kind == ReportKind.INTERIM else "tong-ket"
     return Built(spec=spec, title=f"Báo cáo {period} {bloc_year.year} — {bloc.name}", issuer=head, bloc=bloc, filename=f"bao-cao-{kind_slug}-{bloc_year.year}.docx")
+
+
+def initiatives_section(bloc_year, unit_ids: list[int]) -> list:
+    """Sáng kiến of the member units in the block's year (history.Initiative, the sổ sáng kiến)."""
+    from thidua.history.models import Initiative
+    from thidua.rules.catalogue import SCOPE_NAMES
+
+    rows = list(
+        Initiative.objects.filter(unit_id__in=unit_ids, year=bloc_year.year).select_related("unit").order_by("unit__name", "title")
+    )
+    recognised = [i for i in rows if i.recognised]
+    blocks: list = [Paragraph(
+        f"Sáng kiến, đề tài: các đơn vị trong khối có {len(rows)} sáng kiến, đề tài năm {bloc_year.year}, "
+        f"trong đó {len(recognised)} đã được công nhận."
+    )]
+    if rows:
+        blocks.append(Table(
+            ["STT", "Tên sáng kiến, đề tài", "Đơn vị", "Công nhận"],
+            [[str(n), i.title, i.unit.name if i.unit_id else "", SCOPE_NAMES.get(i.scope, "") if i.recognised else "Chưa công nhận"]
+             for n, i in enumerate(rows, start=1)],
+            widths_mm=[12, 78, 45, 30],
+        ))
+    return blocks
 
 
 def models_q_bloc(bloc):
