@@ -391,4 +391,7 @@ def describe(definition: Definition, year: int) -> str:
     if definition.filters:
         parts = [f"{DIMENSIONS[n].label}: {', '.join(DIMENSIONS[n].values[v] for v in sorted(vs))}" for n, vs in definition.filters.items()]
         text += "; chỉ tính " + "; ".join(parts)
-    return text + "."
+    text += "."
+    if any(r.is_total for r in definition.rows):
+        text += " Dòng «Tổng số» gồm mọi trường hợp thỏa điều kiện của biểu, kể cả trường hợp không thuộc dòng nào ở trên (ví dụ danh hiệu, hình thức riêng của tỉnh)."
+    return text
