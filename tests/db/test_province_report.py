@@ -201,3 +201,23 @@ def test_the_block_report_gains_the_initiatives_section(world, year_data):
     assert "các đơn vị trong khối có 3 sáng kiến, đề tài năm 2025, trong đó 2 đã được công nhận" in text
     assert "Số hóa hồ sơ" in text and "Chưa công nhận" in text
     assert text.index("Sáng kiến, đề tài") < text.index("III. KẾT QUẢ BÌNH XÉT")
+
+
+def test_api_reads_and_writes_the_narrative(world, year_data, client_for):
+    import json
+
+    client = client_for(world.an_officer)
+    url = f"/api/v1/reports/province/{YEAR}"
+    empty = client.get(url).json()
+    assert empty["version"] == 0 and empty["blocs"][0]["leader"] == "Ban Tổ chức Tỉnh ủy" and empty["money_unknown"] == 1
+    body = {"version": 0, "issuer_unit": str(year_data["snv"].uid), "highlights": "Nổi bật"}
+    saved = client.put(url, json.dumps(body), content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["version"] == 1 and saved.json()["highlights"] == "Nổi bật"
+    stale = client.put(url, json.dumps({**body, "highlights": "Khác"}), content_type="application/json")
+    assert stale.status_code == 409
+    outsider = client.put(url, json.dumps({"version": 1, "issuer_unit": str(world.qn_unit.uid)}), content_type="application/json")
+    assert outsider.status_code == 422 and outsider.json()["error"]["field"] == "issuer_unit"
+    assert ProvinceReport.objects.get(year=YEAR).highlights == "Nổi bật"
+    unit = client_for(world.unit_officer)
+    assert unit.put(url, json.dumps(body), content_type="application/json").status_code == 403
+    assert unit.get(url).status_code == 404

@@ -180,3 +180,101 @@ def province_report_docx(request, year: int, province: Optional[UUID] = None):
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class ProvinceReportIn(Schema):
+    version: int = 0
+    issuer_unit: Optional[UUID] = None
+    signer_name: Optional[str] = None
+    signer_title: Optional[str] = None
+    signer_authority: Optional[str] = None
+    situation: Optional[str] = None
+    highlights: Optional[str] = None
+    limitations: Optional[str] = None
+    directions: Optional[str] = None
+    proposals: Optional[str] = None
+
+
+class BlocLineOut(Schema):
+    name: str
+    members: int
+    registered: int
+    approved: int
+    head: str
+    ranking: str
+    leader: str
+    leader_note: str
+
+
+class ProvinceReportOut(Schema):
+    uid: Optional[UUID]
+    province: UUID
+    year: int
+    version: int
+    issuer_unit: Optional[UUID]
+    signer_name: str
+    signer_title: str
+    signer_authority: str
+    situation: str
+    highlights: str
+    limitations: str
+    directions: str
+    proposals: str
+    blocs: List[BlocLineOut]
+    initiatives: int
+    money_total: int
+    money_unknown: int
+
+
+def _report_out(picked, report) -> dict:
+    from thidua.reports.models import NARRATIVE_SECTIONS
+    from thidua.reports.province import province_year
+
+    data = province_year(picked.scope, picked.year)
+    text = {k: getattr(report, k) if report else "" for k in (*NARRATIVE_SECTIONS, "signer_name", "signer_title", "signer_authority")}
+    return {
+        "uid": report.uid if report else None, "province": picked.province.uid, "year": picked.year,
+        "version": report.version if report else 0, "issuer_unit": report.issuer_unit.uid if report and report.issuer_unit_id else None,
+        **text,
+        "blocs": [{"name": b.name, "members": b.members, "registered": b.registered, "approved": b.approved, "head": b.head,
+                   "ranking": b.ranking_state, "leader": b.leader, "leader_note": b.leader_note} for b in data.blocs],
+        "initiatives": data.initiatives_total, "money_total": data.money_total, "money_unknown": data.money_unknown,
+    }
+
+
+def _whole_province(request, province, year):
+    picked = _picked(request, province, year)
+    if not picked.scope.whole_province:
+        raise Http404("Không tìm thấy")
+    return picked
+
+
+@router.get("/reports/province/{year}", response={200: ProvinceReportOut, **ERRORS}, url_name="province_report",
+            summary="Báo cáo tổng kết của tỉnh: các phần do cơ quan thường trực soạn và số liệu tổng hợp")
+@requires("registry.view")
+def province_report(request, year: int, province: Optional[UUID] = None):
+    picked = _whole_province(request, province, year)
+    report = ProvinceReport.objects.filter(province=picked.province, year=picked.year).select_related("issuer_unit").first()
+    return _report_out(picked, report)
+
+
+@router.put("/reports/province/{year}", response={200: ProvinceReportOut, **ERRORS, 409: ErrorOut}, url_name="province_report_save",
+            summary="Soạn, sửa các phần của báo cáo tổng kết của tỉnh (version: phiên bản đã đọc, 0 khi chưa có)")
+@requires("report.province")
+def province_report_save(request, year: int, payload: ProvinceReportIn, province: Optional[UUID] = None):
+    from thidua.org.models import Unit
+    from thidua.reports import actions
+
+    picked = _whole_province(request, province, year)
+    data = {k: v for k, v in payload.dict().items() if k not in ("version", "issuer_unit") and v is not None}
+    if "issuer_unit" in payload.model_fields_set:
+        issuer = None
+        if payload.issuer_unit is not None:
+            issuer = Unit.objects.filter(uid=payload.issuer_unit, province_id__in=picked.scope.province_ids).first()
+            if issuer is None:
+                raise ActionError("Cơ quan ban hành phải là một đơn vị của tỉnh.", field="issuer_unit")
+        data["issuer_unit"] = issuer
+    report = actions.do_save_province_report(actor=_user(request), province=picked.province, year=picked.year, data=data,
+                                             expected_version=payload.version)
+    report = ProvinceReport.objects.select_related("issuer_unit").get(pk=report.pk)
+    return _report_out(picked, report)
