@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "thidua.counting",
     "thidua.exports",
     "thidua.notifications",
+    "thidua.reports",
     "thidua.api",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("dien-hinh-tien-tien/", include("thidua.exemplars.urls")),
     path("de-nghi-khen-thuong/", include("thidua.proposals.urls")),
     path("kiem-phieu/", include("thidua.counting.urls")),
+    path("bao-cao/", include("thidua.reports.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
     path("xuat-du-lieu/", include("thidua.exports.urls")),

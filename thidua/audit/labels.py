@@ -64,6 +64,8 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.token.create": "Tạo khóa API",
     "accounts.token.revoke": "Thu hồi khóa API",
     "counting.confirmation.record": "Ghi xác nhận của hội đồng (tiêu chuẩn định tính)",
+    "reports.province_report.create": "Soạn báo cáo tổng kết thi đua, khen thưởng của tỉnh",
+    "reports.province_report.update": "Sửa báo cáo tổng kết thi đua, khen thưởng của tỉnh",
 }
 
 # Verbs of codes without their own label.

@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decision.issue": PROVINCE_MANAGERS | {Role.UNIT_LEADER},
     # The national export of a province's decisions and awards (issue #15): the province's officers.
     "export.national": PROVINCE_MANAGERS,
+    # The province's tổng kết report (narrative sections, document): the provincial TĐKT officers.
+    "report.province": PROVINCE_MANAGERS,
     # Things every signed-in user may do to themselves (own API tokens, own password).
     "self.manage": ALL_ROLES,
 }
@@ -106,6 +108,7 @@ ACTION_LABELS = {
     "proposal.review": "Tiếp nhận, thẩm định hồ sơ đề nghị",
     "decision.issue": "Ban hành, ghi nhận quyết định khen thưởng",
     "export.national": "Xuất dữ liệu khen thưởng gửi trung ương",
+    "report.province": "Soạn báo cáo tổng kết thi đua, khen thưởng của tỉnh",
     "self.manage": "Quản lý tài khoản của mình",
 }
 

@@ -66,7 +66,15 @@ MENU: list[MenuItem] = [
             MenuItem("Tiêu chuẩn, quy định", "awards:rule_list", "rules.view"),
         ],
     ),
-    MenuItem("Báo cáo", "reports:home", "registry.view"),
+    MenuItem(
+        "Báo cáo",
+        "reports:home",
+        "registry.view",
+        [
+            MenuItem("Thống kê thi đua, khen thưởng", "reports:statistics", "registry.view"),
+            MenuItem("Báo cáo tổng kết của tỉnh", "reports:province_report", "report.province"),
+        ],
+    ),
     MenuItem(
         "Quản trị",
         "accounts:user_list",
