@@ -221,3 +221,28 @@ def test_api_reads_and_writes_the_narrative(world, year_data, client_for):
     unit = client_for(world.unit_officer)
     assert unit.put(url, json.dumps(body), content_type="application/json").status_code == 403
     assert unit.get(url).status_code == 404
+
+
+def test_the_province_report_counts_the_exemplars_of_the_year(world, year_data, client_for):
+    from thidua.exemplars import actions as exemplar_actions
+
+    common = {"story": "Câu chuyện điển hình.", "issuer": "Chủ tịch UBND tỉnh"}
+    model = exemplar_actions.do_create_exemplar(actor=None, data={
+        "kind": "COLLECTIVE", "unit": world.to_chuc, "year": YEAR, "title": "Chi bộ bốn tốt", "level": "PROVINCE", **common})
+    exemplar_actions.do_add_replication(actor=None, exemplar=model, data={
+        "place": "Ban Dân vận Tỉnh ủy", "applied_on": dt.date(YEAR, 9, 1), "result": "Áp dụng ở hai chi bộ"})
+    person = org.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": "Phạm Văn Tú", "gender": "NAM"})
+    exemplar_actions.do_create_exemplar(actor=None, data={
+        "kind": "INDIVIDUAL", "person": person, "year": YEAR, "title": "Tuyên truyền viên tiêu biểu", "level": "BASE", **common})
+    exemplar_actions.do_create_exemplar(actor=None, data={  # another year: not counted
+        "kind": "COLLECTIVE", "unit": world.tuyen_giao, "year": YEAR - 1, "title": "Điển hình năm trước", "level": "PROVINCE", **common})
+    data = province_year(stat_scope(world.an_officer, world.an_giang), YEAR)
+    assert (data.exemplars_total, data.exemplars_replicated) == (2, 1)
+    assert data.exemplars_by_level == {"PROVINCE": 1, "BASE": 1}
+    _save(world, year_data)
+    client = client_for(world.an_officer)
+    text = DocxXml(client.get(reverse("reports:province_report_docx"), {"nam": YEAR}).content).text()
+    assert "5. Điển hình tiên tiến" in text
+    assert "Năm 2025 có 2 điển hình tiên tiến được công nhận, biểu dương (1 tập thể, 1 cá nhân); 1 điển hình đã được nhân rộng." in text
+    assert text.index("5. Điển hình tiên tiến") < text.index("III. CÔNG TÁC KHEN THƯỞNG")
+    assert client.get(f"/api/v1/reports/province/{YEAR}").json()["exemplars"] == 2

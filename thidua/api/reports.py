@@ -222,6 +222,7 @@ class ProvinceReportOut(Schema):
     proposals: str
     blocs: List[BlocLineOut]
     initiatives: int
+    exemplars: int
     money_total: int
     money_unknown: int
 
@@ -238,7 +239,7 @@ def _report_out(picked, report) -> dict:
         **text,
         "blocs": [{"name": b.name, "members": b.members, "registered": b.registered, "approved": b.approved, "head": b.head,
                    "ranking": b.ranking_state, "leader": b.leader, "leader_note": b.leader_note} for b in data.blocs],
-        "initiatives": data.initiatives_total, "money_total": data.money_total, "money_unknown": data.money_unknown,
+        "initiatives": data.initiatives_total, "exemplars": data.exemplars_total, "money_total": data.money_total, "money_unknown": data.money_unknown,
     }
 
 

@@ -81,6 +81,17 @@ def report_body(report, data) -> list:
         [[str(i), SCOPE_NAMES[s][0].upper() + SCOPE_NAMES[s][1:], str(data.initiatives_by_scope.get(s, 0))] for i, s in enumerate(SCOPES, start=1)],
         widths_mm=[12, 100, 53], align=["center", "left", "right"],
     ))
+    body.append(Heading("5. Điển hình tiên tiến"))
+    body.append(Paragraph(
+        f"Năm {year} có {data.exemplars_total} điển hình tiên tiến được công nhận, biểu dương "
+        f"({data.exemplars_by_kind.get('COLLECTIVE', 0)} tập thể, {data.exemplars_by_kind.get('INDIVIDUAL', 0)} cá nhân); "
+        f"{data.exemplars_replicated} điển hình đã được nhân rộng."
+    ))
+    body.append(Table(
+        ["STT", "Cấp biểu dương", "Số điển hình"],
+        [[str(i), SCOPE_NAMES[s][0].upper() + SCOPE_NAMES[s][1:], str(data.exemplars_by_level.get(s, 0))] for i, s in enumerate(SCOPES, start=1)],
+        widths_mm=[12, 100, 53], align=["center", "left", "right"],
+    ))
     body.append(Heading("III. CÔNG TÁC KHEN THƯỞNG"))
     for table in data.tables:
         body += _table_blocks(table, skip_empty_rows=table.definition.code != "TK02")

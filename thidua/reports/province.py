@@ -72,7 +72,14 @@ class ProvinceYear:
     initiatives_by_scope: dict[str, int] = field(default_factory=dict)
     initiatives_total: int = 0
     initiatives_flagged: int = 0
+    exemplars_by_level: dict[str, int] = field(default_factory=dict)
+    exemplars_by_kind: dict[str, int] = field(default_factory=dict)
+    exemplars_replicated: int = 0
     money: list[MoneyLine] = field(default_factory=list)
+
+    @property
+    def exemplars_total(self) -> int:
+        return sum(self.exemplars_by_kind.values())
 
     @property
     def units(self) -> int:
@@ -157,6 +164,18 @@ def _initiatives(scope: StatScope, year: int) -> tuple[dict[str, int], int, int]
     return by_scope, total, flagged
 
 
+def _exemplars(scope: StatScope, year: int) -> tuple[dict[str, int], dict[str, int], int]:
+    """Điển hình tiên tiến of the year (thidua/exemplars): by level, by tập thể / cá nhân, and how
+    many have been replicated (nhân rộng) somewhere since."""
+    from thidua.exemplars.models import Exemplar
+
+    qs = Exemplar.objects.filter(province_id__in=scope.province_ids, year=year)
+    by_level = dict(qs.values_list("level").annotate(n=Count("id")).values_list("level", "n").order_by())
+    by_kind = dict(qs.values_list("kind").annotate(n=Count("id")).values_list("kind", "n").order_by())
+    replicated = qs.filter(replications__isnull=False).distinct().count()
+    return by_level, by_kind, replicated
+
+
 def _money(scope: StatScope, year: int) -> list[MoneyLine]:
     from thidua.proposals.models import Decision
 
@@ -174,5 +193,6 @@ def province_year(scope: StatScope, year: int) -> ProvinceYear:
     definitions = [d for code in REPORT_TABLES for d in stat_core.definitions_for_year(year) if d.code == code]
     data.tables = compute_tables(scope, year, definitions)
     data.initiatives_by_scope, data.initiatives_total, data.initiatives_flagged = _initiatives(scope, year)
+    data.exemplars_by_level, data.exemplars_by_kind, data.exemplars_replicated = _exemplars(scope, year)
     data.money = _money(scope, year)
     return data
