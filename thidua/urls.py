@@ -24,6 +24,7 @@ urlpatterns = [
     path("khen-thuong/", include("thidua.awards.urls")),
     path("ho-so-thanh-tich/", include("thidua.history.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
+    path("de-nghi-khen-thuong/nhap-tu-word/", include("thidua.docimport.urls")),
     path("de-nghi-khen-thuong/", include("thidua.proposals.urls")),
     path("kiem-phieu/", include("thidua.counting.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
