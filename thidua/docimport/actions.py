@@ -1,16 +1,15 @@
 """Writes of the Word dossier import: read and match (nothing is proposed yet), resolve a row, confirm.
 
-Confirming makes the draft proposal through the proposals actions (do_create_proposal, then the
-items checked by the same subject rules and eligibility checks as the pages, the source file
-attached with do_add_attachment), all in one transaction; a refusal anywhere leaves nothing.
+Confirming makes the draft proposal through the proposals actions
+(do_create_proposal_from_import: the proposal, its items checked by the same subject rules and
+eligibility checks as the pages, the source file attached), in one transaction with the import's
+state change; a refusal anywhere leaves nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from thidua.audit.log import record
@@ -121,9 +120,8 @@ def _pending_message(imp: ProposalImport) -> str | None:
 
 @transaction.atomic
 def do_confirm_import(*, actor, imp: ProposalImport, expected_version: int | None = None):
-    """Make the draft proposal of the unit from the confirmed rows (one transaction, audited)."""
+    """Make the draft proposal of the unit from the confirmed rows (one transaction, one audit row)."""
     from thidua.proposals import actions as proposals
-    from thidua.proposals.models import ProposalItem
 
     ensure(actor, "proposal.edit", unit=imp.unit)
     imp = _locked(imp, expected_version)
@@ -146,26 +144,14 @@ def do_confirm_import(*, actor, imp: ProposalImport, expected_version: int | Non
         raise ActionError(f"Dòng {gone[0]['row']} ({gone[0]['name']}): người đã chọn không còn thuộc {imp.unit.name}. Hãy chọn lại.", field="rows")
     awards = [r["award"] for r in rows]
     level = "UNIT" if unit_head_refusal("UNIT", awards) is None else "PROVINCE"
-    proposal = proposals.do_create_proposal(actor=actor, proposer_unit=imp.unit, data={
-        "title": imp.title, "year": imp.year, "level": level, "reasons": f"Theo danh sách đề nghị gửi kèm (tệp “{imp.file_name}”).",
-    })
-    items = []
-    for r in rows:
-        person = people[r["person"]]
-        proposals._check_subject(proposal, person, None, r["award"])
-        items.append(ProposalItem(province_id=proposal.province_id, proposal=proposal, person=person, award=r["award"],
-                                  achievements=(r.get("achievements") or "")[:2000]))
-    ProposalItem.objects.bulk_create(items)
-    proposals._run_checks(proposal)
-    record(actor=actor, action="proposals.item.add_import", obj=proposal,
-           changes={"items": [None, f"{len(items)} trường hợp từ tệp “{imp.file_name}”"]}, note=str(imp.uid))
-    with default_storage.open(imp.file, "rb") as handle:
-        content = handle.read()
-    name = imp.file_name if imp.file_name.lower().endswith(".docx") else imp.file_name + ".docx"
-    proposals.do_add_attachment(actor=actor, proposal=proposal, upload=SimpleUploadedFile(name, content), kind="OTHER",
-                                description="Danh sách đề nghị của đơn vị (tệp Word gốc đã nhập)")
+    proposal = proposals.do_create_proposal_from_import(
+        actor=actor, proposer_unit=imp.unit,
+        data={"title": imp.title, "year": imp.year, "level": level, "reasons": f"Theo danh sách đề nghị gửi kèm (tệp “{imp.file_name}”)."},
+        rows=[{"person": people[r["person"]], "award": r["award"], "achievements": (r.get("achievements") or "")[:2000]} for r in rows],
+        source={"name": imp.file_name if imp.file_name.lower().endswith(".docx") else imp.file_name + ".docx",
+                "path": imp.file, "sha256": imp.sha256, "size": imp.size},
+    )
+    # The proposal's audit row (proposals.proposal.create_from_import) names the file: one row for the confirmation.
     imp.state, imp.proposal = ImportState.CONFIRMED, proposal
     _save(imp, ["state", "proposal"])
-    record(actor=actor, action="docimport.import.confirm", obj=imp,
-           changes={"state": [ImportState.OPEN.label, ImportState.CONFIRMED.label], "proposal": [None, proposal.title]})
     return proposal
