@@ -193,16 +193,24 @@ def test_confirm_refused_until_rows_resolved_then_makes_the_draft(world, staff):
     assert client.get(f"{API}/{uid}").json()["proposal"] == str(proposal.uid)
 
 
-def test_row_without_award_needs_one_before_confirm(world, staff):
-    rows = [["1", "Lê Văn Tâm", "", "Phó Trưởng ban", "", "", ""]]
+def test_rows_without_a_catalogue_award_are_left_out_or_given_one(world, staff):
     client = _bearer(world.unit_officer)
-    body = _upload(client, samples.state_list(rows), unit=world.tuyen_giao).json()
-    assert body["rows"][0]["award"] is None
-    assert client.post(f"{API}/{body['uid']}/confirm").status_code == 422
-    bad = client.patch(f"{API}/{body['uid']}/rows/1", {"award": "TTLDXS"}, content_type="application/json")
+    only = _upload(client, samples.state_list([["1", "Lê Văn Tâm", "", "Phó Trưởng ban", "", "", ""]]), unit=world.tuyen_giao).json()
+    assert only["rows"][0]["award"] is None and only["left_out"] == [1] and only["pending"] == 0
+    refused = client.post(f"{API}/{only['uid']}/confirm")  # nobody left to propose
+    assert refused.status_code == 422 and Proposal.objects.count() == 0
+    bad = client.patch(f"{API}/{only['uid']}/rows/1", {"award": "TTLDXS"}, content_type="application/json")
     assert bad.status_code == 422 and "không dành cho cá nhân" in bad.json()["error"]["message"]
-    assert client.patch(f"{API}/{body['uid']}/rows/1", {"award": "LDTT"}, content_type="application/json").status_code == 200
-    assert client.post(f"{API}/{body['uid']}/confirm").status_code == 201
+    assert client.patch(f"{API}/{only['uid']}/rows/1", {"award": "LDTT"}, content_type="application/json").json()["left_out"] == []
+    assert client.post(f"{API}/{only['uid']}/confirm").status_code == 201
+    # A Party award the catalogue does not hold: that row stays out, the others are proposed.
+    rows = [["1", "Lê Văn Tâm", "", "Phó Trưởng ban", "", "Bằng khen của Ban Thường vụ Tỉnh ủy", ""],
+            ["2", "Nguyễn Thị Hòa", "", "Chuyên viên", "Lao động tiên tiến", "", ""]]
+    mixed = _upload(client, samples.state_list(rows), unit=world.tuyen_giao).json()
+    confirmed = client.post(f"{API}/{mixed['uid']}/confirm")
+    assert confirmed.status_code == 201 and confirmed.json()["left_out"] == [1]
+    proposal = Proposal.objects.get(uid=confirmed.json()["proposal"])
+    assert [(i.person_id, i.award) for i in proposal.items.all()] == [(staff["hoa"].pk, "LDTT")]
 
 
 def test_committed_fixtures_read_as_their_layouts(world, staff):

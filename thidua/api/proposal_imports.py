@@ -57,7 +57,8 @@ class ImportOut(Schema):
     state_label: str
     proposal: Optional[str] = Field(description="uid hồ sơ đề nghị đã lập khi xác nhận")
     version: int
-    pending: int = Field(description="Số dòng còn phải xử lý trước khi xác nhận")
+    pending: int = Field(description="Số dòng AMBIGUOUS / UNKNOWN còn phải xử lý trước khi xác nhận")
+    left_out: List[int] = Field(description="Dòng sẽ không đưa vào hồ sơ vì chưa có danh hiệu, hình thức trong danh mục")
     rows: List[RowOut]
     problems: List[str]
 
@@ -76,6 +77,7 @@ class RowIn(Schema):
 
 class ConfirmOut(Schema):
     proposal: str
+    left_out: List[int] = Field(default_factory=list, description="Dòng không đưa vào hồ sơ vì chưa có danh hiệu, hình thức trong danh mục")
 
 
 @router.post("/proposal-imports", response={200: ImportOut, **WRITE_ERRORS},
@@ -122,4 +124,5 @@ def confirm_import(request, uid: UUID):
     user = _user(request)
     imp = get_scoped_or_404(user, ProposalImport.objects.select_related("unit"), "proposal.edit", uid=uid)
     proposal = actions.do_confirm_import(actor=user, imp=imp)
-    return 201, {"proposal": str(proposal.uid)}
+    imp.refresh_from_db()
+    return 201, {"proposal": str(proposal.uid), "left_out": [r["row"] for r in imp.left_out_rows()]}

@@ -111,16 +111,20 @@ def _pending_message(imp: ProposalImport) -> str | None:
         return None
     parts = []
     for r in pending[:5]:
-        why = {"AMBIGUOUS": "trùng tên, chưa chọn người", "UNKNOWN": "không có trong danh mục cá nhân"}.get(r["status"], "chưa có danh hiệu, hình thức")
+        why = "trùng tên, chưa chọn người" if r["status"] == RowStatus.AMBIGUOUS else "không có trong danh mục cá nhân"
         parts.append(f"dòng {r['row']} ({r['name']}: {why})")
     more = f" và {len(pending) - 5} dòng khác" if len(pending) > 5 else ""
     return (f"Còn {len(pending)} dòng chưa xác định: " + "; ".join(parts) + more
-            + ". Hãy chọn đúng người, danh hiệu, hoặc bỏ dòng đó trước khi lập hồ sơ.")
+            + ". Hãy chọn đúng người, hoặc bỏ dòng đó, trước khi lập hồ sơ.")
 
 
 @transaction.atomic
 def do_confirm_import(*, actor, imp: ProposalImport, expected_version: int | None = None):
-    """Make the draft proposal of the unit from the confirmed rows (one transaction, one audit row)."""
+    """Make the draft proposal of the unit from the confirmed rows (one transaction, one audit row).
+
+    Refused (422 on "rows") while a row is AMBIGUOUS or UNKNOWN and neither resolved nor left out.
+    Rows without a catalogue award are left out of the proposal (imp.left_out_rows(), shown before
+    confirming and answered by the API)."""
     from thidua.proposals import actions as proposals
 
     ensure(actor, "proposal.edit", unit=imp.unit)
@@ -128,9 +132,10 @@ def do_confirm_import(*, actor, imp: ProposalImport, expected_version: int | Non
     message = _pending_message(imp)
     if message:
         raise ActionError(message, field="rows")
-    rows = [r for r in imp.rows if not r.get("skipped")]
+    rows = [r for r in imp.rows if not r.get("skipped") and r.get("award")]
     if not rows:
-        raise ActionError("Mọi dòng đều đã bị bỏ: không còn ai để lập hồ sơ đề nghị.", field="rows")
+        raise ActionError("Không còn dòng nào có người và danh hiệu, hình thức khen thưởng trong danh mục: hãy chọn danh hiệu "
+                          "cho các dòng cần đề nghị.", field="rows")
     seen: dict[tuple[str, str], int] = {}
     for r in rows:
         key = (r["person"], r["award"])

@@ -52,5 +52,10 @@ class ProposalImport(TenantModel):
         return next((r for r in self.rows if r.get("row") == number), None)
 
     def pending_rows(self) -> list[dict]:
-        """Rows still waiting for the officer: a person not chosen, or no award recognised."""
-        return [r for r in self.rows if not r.get("skipped") and (r["status"] != RowStatus.MATCHED or not r.get("award"))]
+        """Rows that stop the confirmation: a person not chosen (AMBIGUOUS, UNKNOWN) and not left out."""
+        return [r for r in self.rows if not r.get("skipped") and r["status"] != RowStatus.MATCHED]
+
+    def left_out_rows(self) -> list[dict]:
+        """Rows the confirmation leaves out of the proposal: no catalogue award recognised or chosen
+        (e.g. a Party award the province's catalogue does not hold)."""
+        return [r for r in self.rows if not r.get("skipped") and not r.get("award")]

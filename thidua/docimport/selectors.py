@@ -37,5 +37,5 @@ def import_out(imp: ProposalImport) -> dict:
         "uid": str(imp.uid), "unit": str(imp.unit.uid), "unit_name": imp.unit.name, "year": imp.year, "title": imp.title,
         "file_name": imp.file_name, "state": imp.state, "state_label": imp.get_state_display(),
         "proposal": str(imp.proposal.uid) if imp.proposal_id else None, "version": imp.version,
-        "pending": len(imp.pending_rows()), "rows": rows, "problems": list(imp.problems),
+        "pending": len(imp.pending_rows()), "left_out": [r["row"] for r in imp.left_out_rows()], "rows": rows, "problems": list(imp.problems),
     }

@@ -115,6 +115,10 @@ def confirm(request, uid):
     except ActionError as error:
         messages.error(request, error.message)
         return redirect(reverse("docimport:detail", args=[imp.uid]))
-    messages.success(request, f"Đã lập hồ sơ đề nghị nháp với {proposal.items.count()} trường hợp từ tệp “{imp.file_name}”. "
+    imp.refresh_from_db()
+    left_out = imp.left_out_rows()
+    note = (f" {len(left_out)} dòng chưa có danh hiệu, hình thức trong danh mục không được đưa vào hồ sơ: "
+            + ", ".join(f"dòng {r['row']} ({r['name']})" for r in left_out[:10]) + ".") if left_out else ""
+    messages.success(request, f"Đã lập hồ sơ đề nghị nháp với {proposal.items.count()} trường hợp từ tệp “{imp.file_name}”.{note} "
                               "Hãy kiểm tra vướng mắc rồi gửi hồ sơ.")
     return redirect(reverse("proposals:proposal_detail", args=[proposal.uid]))
