@@ -28,7 +28,7 @@ ERRORS: Dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 WRITE_ERRORS: Dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
-class RowOut(Schema):
+class ProposalImportRowOut(Schema):
     row: int = Field(description="Số thứ tự dòng trong danh sách đã đọc (dùng trong PATCH …/rows/{row})")
     name: str = Field(description="Họ và tên như ghi trong tệp (đã bỏ “Đồng chí”, “Ông”, “Bà”)")
     person: Optional[str] = Field(description="uid cá nhân đã khớp; null khi chưa xác định")
@@ -46,7 +46,7 @@ class RowOut(Schema):
     skipped: bool = Field(False, description="Cán bộ đã bỏ dòng này khỏi hồ sơ")
 
 
-class ImportOut(Schema):
+class ProposalImportOut(Schema):
     uid: str
     unit: str
     unit_name: str
@@ -59,28 +59,28 @@ class ImportOut(Schema):
     version: int
     pending: int = Field(description="Số dòng AMBIGUOUS / UNKNOWN còn phải xử lý trước khi xác nhận")
     left_out: List[int] = Field(description="Dòng sẽ không đưa vào hồ sơ vì chưa có danh hiệu, hình thức trong danh mục")
-    rows: List[RowOut]
+    rows: List[ProposalImportRowOut]
     problems: List[str]
 
 
-class ImportPage(Schema):
+class ProposalImportPage(Schema):
     count: int
-    items: List[ImportOut]
+    items: List[ProposalImportOut]
 
 
-class RowIn(Schema):
+class ProposalImportRowIn(Schema):
     person: Optional[UUID] = Field(None, description="Người đúng với dòng: một trong candidates, hoặc cá nhân của đơn vị, đơn vị trực thuộc")
     award: Optional[str] = Field(None, max_length=30, description="Đặt lại danh hiệu, hình thức (mã trong danh mục)")
     skip: Optional[bool] = Field(None, description="true: bỏ dòng này khỏi hồ sơ; false: lấy lại")
     version: Optional[int] = Field(None, description="Phiên bản đã đọc (compare-and-set); bỏ trống: không kiểm tra")
 
 
-class ConfirmOut(Schema):
+class ProposalImportConfirmOut(Schema):
     proposal: str
     left_out: List[int] = Field(default_factory=list, description="Dòng không đưa vào hồ sơ vì chưa có danh hiệu, hình thức trong danh mục")
 
 
-@router.post("/proposal-imports", response={200: ImportOut, **WRITE_ERRORS},
+@router.post("/proposal-imports", response={200: ProposalImportOut, **WRITE_ERRORS},
              summary="Đọc danh sách, tờ trình (.docx) của đơn vị: khớp người, danh hiệu; chưa lập hồ sơ")
 @requires("proposal.edit")
 def create_import(request, file: File[UploadedFile], unit: Form[UUID], year: Form[int]):
@@ -91,7 +91,7 @@ def create_import(request, file: File[UploadedFile], unit: Form[UUID], year: For
     return 200, import_out(imp)
 
 
-@router.get("/proposal-imports", response={200: ImportPage, **ERRORS}, summary="Các danh sách Word đã đọc (chờ xác nhận trước)")
+@router.get("/proposal-imports", response={200: ProposalImportPage, **ERRORS}, summary="Các danh sách Word đã đọc (chờ xác nhận trước)")
 @requires("proposal.edit")
 def list_imports(request, state: Optional[str] = None):
     qs = imports_for(_user(request), state=state if state in ("OPEN", "CONFIRMED") else None)[:200]
@@ -99,16 +99,16 @@ def list_imports(request, state: Optional[str] = None):
     return {"count": len(items), "items": items}
 
 
-@router.get("/proposal-imports/{uid}", response={200: ImportOut, **ERRORS}, summary="Xem danh sách Word đã đọc và các dòng")
+@router.get("/proposal-imports/{uid}", response={200: ProposalImportOut, **ERRORS}, summary="Xem danh sách Word đã đọc và các dòng")
 @requires("proposal.edit")
 def get_import(request, uid: UUID):
     return import_out(get_scoped_or_404(_user(request), ProposalImport.objects.select_related("unit", "proposal"), "proposal.edit", uid=uid))
 
 
-@router.patch("/proposal-imports/{uid}/rows/{row}", response={200: ImportOut, **WRITE_ERRORS},
+@router.patch("/proposal-imports/{uid}/rows/{row}", response={200: ProposalImportOut, **WRITE_ERRORS},
               summary="Xử lý một dòng: chọn đúng người, đặt danh hiệu, hoặc bỏ dòng")
 @requires("proposal.edit")
-def resolve_row(request, uid: UUID, row: int, payload: RowIn):
+def resolve_row(request, uid: UUID, row: int, payload: ProposalImportRowIn):
     user = _user(request)
     imp = get_scoped_or_404(user, ProposalImport.objects.select_related("unit"), "proposal.edit", uid=uid)
     person = _ref(user, Person, payload.person, "person", "cá nhân")
@@ -117,7 +117,7 @@ def resolve_row(request, uid: UUID, row: int, payload: RowIn):
     return import_out(ProposalImport.objects.select_related("unit", "proposal").get(pk=imp.pk))
 
 
-@router.post("/proposal-imports/{uid}/confirm", response={201: ConfirmOut, **WRITE_ERRORS},
+@router.post("/proposal-imports/{uid}/confirm", response={201: ProposalImportConfirmOut, **WRITE_ERRORS},
              summary="Xác nhận: lập hồ sơ đề nghị (nháp) từ các dòng đã khớp")
 @requires("proposal.edit")
 def confirm_import(request, uid: UUID):
