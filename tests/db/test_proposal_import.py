@@ -305,3 +305,17 @@ def test_pages_upload_review_pick_and_confirm(world, staff, client):
     proposal = Proposal.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("proposals:proposal_detail", args=[proposal.uid])
     assert proposal.items.filter(person=staff["binh_80"]).exists()
+
+
+def test_demo_loader_leaves_a_word_list_waiting_for_the_officer(db):
+    from thidua.org.demo import load_demo
+
+    summary = load_demo()
+    assert "danh sách đề nghị nhập từ Word" in summary
+    imp = ProposalImport.objects.get(file_name="danh-sach-de-nghi-ban-tuyen-giao-2025.docx")
+    statuses = {r["name"]: r["status"] for r in imp.rows}
+    assert statuses.pop("Phạm Văn Khải") == "UNKNOWN"
+    assert set(statuses.values()) == {"MATCHED"}
+    assert imp.state == "OPEN" and imp.left_out_rows() and Proposal.objects.filter(title=imp.title).count() == 0
+    load_demo()  # idempotent
+    assert ProposalImport.objects.count() == 1
