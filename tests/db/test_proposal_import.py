@@ -170,6 +170,8 @@ def test_confirm_refused_until_rows_resolved_then_makes_the_draft(world, staff):
     assert ok.status_code == 200
     resolved = _by_name(ok.json())["Trần Văn Bình"]
     assert (resolved["status"], resolved["person"], resolved["resolved"]) == ("MATCHED", str(staff["binh_88"].uid), True)
+    assert (ok.json()["status"], ok.json()["person"], ok.json()["uid"]) == ("MATCHED", str(staff["binh_88"].uid), uid)  # the row itself
+    assert AuditLog.objects.filter(action="docimport.import.resolve_row", object_uid=uid).count() == 1
     # The unknown person is still pending.
     assert client.post(f"{API}/{uid}/confirm").status_code == 422
     skipped = client.patch(f"{API}/{uid}/rows/{rows['Phạm Minh Khang']['row']}", {"skip": True}, content_type="application/json")
@@ -223,6 +225,23 @@ def test_committed_fixtures_read_as_their_layouts(world, staff):
 
 
 # ------------------------------------------------------------------------------- bad input
+
+
+def _zip_bomb() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>" + b" " * (120 * 1024 * 1024))
+    return out.getvalue()
+
+
+def test_a_zip_that_inflates_too_far_is_refused(world, staff):
+    response = _upload(_bearer(world.unit_officer), _zip_bomb(), unit=world.tuyen_giao)
+    assert response.status_code == 422 and "quá nhiều dữ liệu khi giải nén" in response.json()["error"]["message"]
+    assert _nothing_written()
 
 
 @pytest.mark.parametrize("build,expected", [

@@ -63,6 +63,17 @@ class ProposalImportOut(Schema):
     problems: List[str]
 
 
+class ProposalImportRowPatchOut(ProposalImportRowOut):
+    """The resolved row, with the import's state, counts and every row (the rows' statuses after the change)."""
+
+    uid: str = Field(description="uid của danh sách")
+    state: str
+    version: int
+    pending: int
+    left_out: List[int]
+    rows: List[ProposalImportRowOut]
+
+
 class ProposalImportPage(Schema):
     count: int
     items: List[ProposalImportOut]
@@ -105,7 +116,7 @@ def get_import(request, uid: UUID):
     return import_out(get_scoped_or_404(_user(request), ProposalImport.objects.select_related("unit", "proposal"), "proposal.edit", uid=uid))
 
 
-@router.patch("/proposal-imports/{uid}/rows/{row}", response={200: ProposalImportOut, **WRITE_ERRORS},
+@router.patch("/proposal-imports/{uid}/rows/{row}", response={200: ProposalImportRowPatchOut, **WRITE_ERRORS},
               summary="Xử lý một dòng: chọn đúng người, đặt danh hiệu, hoặc bỏ dòng")
 @requires("proposal.edit")
 def resolve_row(request, uid: UUID, row: int, payload: ProposalImportRowIn):
@@ -114,7 +125,9 @@ def resolve_row(request, uid: UUID, row: int, payload: ProposalImportRowIn):
     person = _ref(user, Person, payload.person, "person", "cá nhân")
     actions.do_resolve_row(actor=user, imp=imp, row=row, person=person, award=payload.award, skip=payload.skip,
                            expected_version=payload.version)
-    return import_out(ProposalImport.objects.select_related("unit", "proposal").get(pk=imp.pk))
+    out = import_out(ProposalImport.objects.select_related("unit", "proposal").get(pk=imp.pk))
+    resolved = next(r for r in out["rows"] if r["row"] == row)
+    return {**resolved, **{k: out[k] for k in ("uid", "state", "version", "pending", "left_out", "rows")}}
 
 
 @router.post("/proposal-imports/{uid}/confirm", response={201: ProposalImportConfirmOut, **WRITE_ERRORS},

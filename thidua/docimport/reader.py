@@ -63,6 +63,8 @@ def check_container(name: str, data: bytes, size: int | None = None) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
+            if sum(info.file_size for info in infos) > MAX_INFLATED_BYTES:
+                raise ActionError(f"Tệp “{name}” chứa quá nhiều dữ liệu khi giải nén. Hãy tách thành nhiều tệp nhỏ hơn.", field="file")
             content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace").lower() if "[Content_Types].xml" in names else ""
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError):
         raise not_docx from None
@@ -71,8 +73,6 @@ def check_container(name: str, data: bytes, size: int | None = None) -> None:
     if any(t in content_types for t in MACRO_TYPES) or any(n.lower().endswith("vbaproject.bin") for n in names):
         raise ActionError(f"Tệp “{name}” là tài liệu Word có macro (.docm). Vì an toàn, hệ thống không nhận tệp có macro: "
                           "hãy lưu lại thành “Word Document (.docx)” rồi tải lên.", field="file")
-    if sum(info.file_size for info in infos) > MAX_INFLATED_BYTES:
-        raise ActionError(f"Tệp “{name}” chứa quá nhiều dữ liệu khi giải nén. Hãy tách thành nhiều tệp nhỏ hơn.", field="file")
 
 
 def _grid(table) -> list[list[str]]:
@@ -81,7 +81,10 @@ def _grid(table) -> list[list[str]]:
         cells = table._cells  # python-docx resolves gridSpan and vMerge here, once for the whole table
         width = table._column_count
     except Exception:  # noqa: BLE001 — an irregular table: fall back to row by row
-        return [[c.text for c in row.cells] for row in table.rows]
+        try:
+            return [[c.text for c in row.cells] for row in table.rows]
+        except Exception:  # noqa: BLE001
+            return []
     return [[c.text for c in cells[i:i + width]] for i in range(0, len(cells), width)] if width else []
 
 
