@@ -39,7 +39,7 @@ def catalogue_entries(province) -> list[tuple[str, str]]:
     return entries
 
 
-def _subjects_of(code: str, province) -> tuple[str, ...] | None:
+def subjects_of(code: str, province) -> tuple[str, ...] | None:
     if code in AWARD_SUBJECTS:
         return AWARD_SUBJECTS[code]
     from thidua.awards.selectors import recordable_entry
@@ -50,7 +50,7 @@ def _subjects_of(code: str, province) -> tuple[str, ...] | None:
 
 def check_award(code: str, province) -> str:
     code = (code or "").strip()
-    subjects = _subjects_of(code, province)
+    subjects = subjects_of(code, province)
     if subjects is None:
         raise ActionError(f"“{code}” không có trong danh mục danh hiệu, hình thức khen thưởng.", field="award")
     if "individual" not in subjects:
@@ -145,7 +145,7 @@ def _row(number: int, source: core.SourceRow, code: str | None, registry: _Regis
         status = "UNKNOWN"
         problems.append(f"Không có ai tên “{source.name}” trong đơn vị và các đơn vị trực thuộc: hãy kiểm tra tên, thêm cá nhân "
                         "vào danh mục rồi chọn lại, hoặc bỏ dòng này.")
-    if code is not None and "individual" not in (_subjects_of(code, province) or ()):
+    if code is not None and "individual" not in (subjects_of(code, province) or ()):
         problems.append(f"{_label(code)} không dành cho cá nhân: hãy chọn danh hiệu, hình thức khác.")
         code = None
     elif code is None:

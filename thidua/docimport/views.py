@@ -15,11 +15,10 @@ from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.docimport import actions
 from thidua.docimport.forms import UploadForm
-from thidua.docimport.matching import catalogue_entries, proposable_people
+from thidua.docimport.matching import catalogue_entries, proposable_people, subjects_of
 from thidua.docimport.models import ImportState, ProposalImport
 from thidua.docimport.selectors import candidates_of, imports_for, import_out
 from thidua.org.models import Person
-from thidua.rules.catalogue import AWARD_SUBJECTS
 
 BADGES = {"MATCHED": "ok", "AMBIGUOUS": "council", "UNKNOWN": "off"}
 
@@ -53,8 +52,7 @@ def upload(request):
 def _award_choices(imp: ProposalImport) -> list[tuple[str, str]]:
     out, seen = [], set()
     for code, name in catalogue_entries(imp.province):
-        subjects = AWARD_SUBJECTS.get(code)
-        if code not in seen and (subjects is None or "individual" in subjects):
+        if code not in seen and "individual" in (subjects_of(code, imp.province) or ()):
             seen.add(code)
             out.append((code, name))
     return out
