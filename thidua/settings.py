@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "thidua.initiatives",
     "thidua.exemplars",
     "thidua.proposals",
+    "thidua.docimport",
     "thidua.counting",
     "thidua.exports",
     "thidua.notifications",
@@ -217,6 +218,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Size cap of a Word dossier (tờ trình, danh sách .docx) read into a draft proposal (thidua/docimport).
+# A danh sách of a few hundred rows is well under 1 MB; 5 MB leaves room for embedded logos and scans.
+DOCIMPORT_MAX_BYTES = envint("DOCIMPORT_MAX_BYTES", "5242880")
 
 # A file cache is shared by all web workers, so the sign-in throttle counts every attempt.
 CACHES = {

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ho-so-thanh-tich/", include("thidua.history.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
     path("dien-hinh-tien-tien/", include("thidua.exemplars.urls")),
+    path("de-nghi-khen-thuong/nhap-tu-word/", include("thidua.docimport.urls")),
     path("de-nghi-khen-thuong/", include("thidua.proposals.urls")),
     path("kiem-phieu/", include("thidua.counting.urls")),
     path("bao-cao/", include("thidua.reports.urls")),

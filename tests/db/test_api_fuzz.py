@@ -45,6 +45,7 @@ PATH_MODELS = {
     "rounds": "scoring.ScoringRound", "sheets": "scoring.ScoreSheet", "councils": "voting.Council", "polls": "voting.Poll",
     "catalogue": "awards.AwardType", "overrides": "awards.RuleOverride", "awards": "history.AwardRecord",
     "proposals": "proposals.Proposal", "proposal-items": "proposals.ProposalItem", "decisions": "proposals.Decision",
+    "proposal-imports": "docimport.ProposalImport",
     "ca-nhan": "org.Person", "don-vi": "org.Unit", "exemplars": "exemplars.Exemplar",
     "national": "exports.NationalExport", "notifications": "notifications.Notification",
 }

@@ -274,6 +274,45 @@ def do_create_proposal_from_poll(*, actor, poll) -> Proposal:
 
 
 @transaction.atomic
+def do_create_proposal_from_import(*, actor, proposer_unit: Unit, data: dict[str, Any], rows: list[dict[str, Any]], source: dict[str, Any]) -> Proposal:
+    """A unit's draft dossier from the Word danh sách the officer confirmed (thidua/docimport, issue
+    #15): the proposal, one item per row ({"person", "award", "achievements"}) checked like
+    do_add_item, the source file attached ({"name", "path", "sha256", "size"}); one audit row."""
+    ensure(actor, "proposal.edit", unit=proposer_unit)
+    proposal = Proposal(province_id=proposer_unit.province_id, proposer_unit=proposer_unit)
+    for key in PROPOSAL_FIELDS:
+        if data.get(key) is not None:
+            setattr(proposal, key, data[key])
+    if not proposal.receiving_body and proposal.level != "UNIT":
+        proposal.receiving_body = Province.objects.get(pk=proposal.province_id).tdkt_body_name
+    _check_proposal_fields(proposal)
+    if not rows:
+        raise ActionError("Danh sách không còn ai để đề nghị.", field="rows")
+    proposal.save()
+    ProposalAudience.objects.create(province_id=proposal.province_id, proposal=proposal, unit=proposer_unit)
+    items, seen = [], set()
+    for row in rows:
+        person, award = row["person"], row["award"]
+        _check_subject(proposal, person, None, award)
+        if (person.pk, award) in seen:
+            raise ActionError(f"{person} có hai lần với {award_label(award)}.", field="rows")
+        seen.add((person.pk, award))
+        item = ProposalItem(province_id=proposal.province_id, proposal=proposal, person=person, award=award, achievements=row.get("achievements") or "")
+        normalise_text_fields(item)
+        items.append(item)
+    ProposalItem.objects.bulk_create(items)
+    _run_checks(proposal)
+    ProposalAttachment.objects.create(
+        province_id=proposal.province_id, proposal=proposal, kind=AttachmentKind.OTHER, description="Danh sách đề nghị của đơn vị (tệp Word đã nhập)",
+        file=source["path"], sha256=source["sha256"], original_name=source["name"][:255], size=source["size"],
+    )
+    _event(proposal, actor, "create", "", "DRAFT", f"Từ danh sách “{source['name']}”")
+    record(actor=actor, action="proposals.proposal.create_from_import", obj=proposal,
+           changes={**diff({}, snapshot(proposal)), "items": [None, len(items)], "attachments": [None, source["name"]]}, note=source["name"])
+    return proposal
+
+
+@transaction.atomic
 def do_update_proposal(*, actor, proposal: Proposal, data: dict[str, Any], expected_version: int) -> Proposal:
     _ensure_proposer(actor, proposal)
     _editable(proposal)
