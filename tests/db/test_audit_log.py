@@ -56,6 +56,20 @@ def test_every_action_code_gets_a_vietnamese_label():
     assert labels.value_display("org.person", "is_leader", True) == "Có"
 
 
+def test_rule_codes_and_composite_keys_in_the_log_read_in_vietnamese():
+    rows = labels.changes_display("scoring.criteriaset", {"tie_breakers": [None, ["MORE_BONUS", "FEWER_DEDUCTIONS"]]})
+    assert rows[0]["new"] == "Nhiều điểm thưởng hơn, Ít điểm trừ hơn"
+    rows = labels.changes_display(
+        "awards.ruleoverride", {"rule": [None, "TTLDTT"], "param": [None, "ldtt_ratio_percent"], "value": [None, "75"]}
+    )
+    shown = {r["label"]: r["new"] for r in rows}
+    assert shown["Áp dụng cho"] == "Tập thể lao động tiên tiến"
+    assert shown["Tham số"] == "Tỷ lệ tối thiểu cá nhân đạt Lao động tiên tiến (%)"
+    rows = labels.changes_display("blocs.covenant", {"targets:Sở Nội vụ": ["", "Hoàn thành 100% kế hoạch"]})
+    assert rows[0]["label"] == "Chỉ tiêu, cam kết của Sở Nội vụ"
+    assert "targets" not in rows[0]["label"]
+
+
 @pytest.mark.sqlite
 def test_log_page_shows_who_what_and_old_to_new_in_vietnamese(world, client_for):
     _rename(world, world.an_officer)

@@ -187,6 +187,7 @@ def test_whatif_page_answers_with_reasons_and_citations(world):
     html = client.get(reverse("awards:whatif"), {"award": "TTLDTT"}).content.decode()
     assert '<option value="TTLDTT" selected>' in html and '<option value="collective" selected>' in html
     assert "errorlist" not in html and "Đủ điều kiện" not in html
+    assert "evaluate" not in html  # no internal command name on the page
     response = client.get(
         reverse("awards:whatif"),
         {"award": "CSTDCS", "subject": "individual", "year": "2025", "decided_on": "10/01/2026", "province": "",

@@ -172,13 +172,31 @@ def field_label(object_type: str, key: str) -> str:
             return name[:1].upper() + name[1:]
     if key in EXTRA_FIELD_LABELS:
         return EXTRA_FIELD_LABELS[key]
+    if key.startswith("targets:"):
+        # blocs.covenant.update stores each unit's commitment as "targets:<unit name>".
+        return f"Chỉ tiêu, cam kết của {key.split(':', 1)[1]}"
     if not _IDENTIFIER.match(key):
         # Some actions already store a Vietnamese label as the key ("Đơn vị trước").
         return key
     return "Thông tin khác"
 
 
-def value_display(object_type: str, key: str, value) -> str:
+def _code_display(object_type: str, key: str, value, rule: str = "") -> str | None:
+    """Codes the rules engine stores (award codes, parameter names, tie-breakers) in Vietnamese."""
+    from thidua.rules import registry
+    from thidua.rules.scoring import TIE_BREAKERS
+
+    if key == "tie_breakers" and isinstance(value, list):
+        return ", ".join(TIE_BREAKERS.get(str(v), str(v)) for v in value)
+    if object_type == "awards.ruleoverride" and isinstance(value, str):
+        if key == "rule":
+            return registry._rule_name(value)
+        if key == "param":
+            return registry.param_label(rule, value)
+    return None
+
+
+def value_display(object_type: str, key: str, value, rule: str = "") -> str:
     """A stored value as a person reads it: choice labels, dd/mm/yyyy, Có/Không, — for empty."""
     if value is None or value == "":
         return "—"
@@ -208,6 +226,9 @@ def value_display(object_type: str, key: str, value) -> str:
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
             return moment.strftime("%d/%m/%Y %H:%M")
+    coded = _code_display(object_type, key, value, rule)
+    if coded is not None:
+        return coded
     if isinstance(value, (list, dict)):
         return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     return str(value)
@@ -216,6 +237,9 @@ def value_display(object_type: str, key: str, value) -> str:
 def changes_display(object_type: str, changes) -> list[dict[str, str]]:
     """[{label, old, new}] for the page, in the stored order."""
     rows = []
+    # A provincial rule parameter is named by its award code and parameter together.
+    rule_pair = (changes or {}).get("rule")
+    rule = str((rule_pair[-1] or rule_pair[0]) if isinstance(rule_pair, list) and rule_pair else (rule_pair or ""))
     for key, pair in (changes or {}).items():
         if key in HIDDEN_KEYS:
             continue
@@ -223,7 +247,7 @@ def changes_display(object_type: str, changes) -> list[dict[str, str]]:
             old, new = pair
         else:
             old, new = None, pair
-        old_text, new_text = value_display(object_type, key, old), value_display(object_type, key, new)
+        old_text, new_text = value_display(object_type, key, old, rule), value_display(object_type, key, new, rule)
         if old_text == new_text:
             continue
         rows.append({"label": field_label(object_type, key), "old": old_text, "new": new_text})

@@ -158,7 +158,9 @@ class RuleOverride(TenantModel):
         indexes = [models.Index(fields=["province", "family"], name="awards_override_prov_family")]
 
     def __str__(self) -> str:
-        return f"{self.rule}.{self.param} = {self.value} ({self.province})"
+        from thidua.rules import registry
+
+        return f"{registry._rule_name(self.rule)}: {registry.param_label(self.rule, self.param)} = {self.value} ({self.province})"
 
     @property
     def withdrawn(self) -> bool:
