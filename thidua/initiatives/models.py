@@ -37,3 +37,18 @@ class InitiativePosting(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["province", "h"], name="initiatives_posting_lookup")]
+
+
+class InitiativePostingCount(models.Model):
+    """How many stored initiatives of a province hold one posting (its document frequency).
+
+    Kept by thidua.initiatives.indexing with every (re)index and removal, read by the similarity
+    query to read a query's rarest postings first (thidua.rules.similarity.selective). It only
+    orders and bounds the candidate search: the scores are always computed exactly."""
+
+    province = models.ForeignKey("org.Province", on_delete=models.CASCADE, related_name="+")
+    h = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "h"], name="initiatives_postingcount_uniq")]

@@ -1,8 +1,9 @@
 """Reading the registry: copy detection against the stored initiatives, and the list.
 
-`similar()` is the one query behind the API, the pages and the save-time flag: postings shared
-with the new text pick the candidates (one indexed GROUP BY), then thidua.rules.similarity scores
-them exactly and aligns the overlapping sentences.
+`similar()` is the one query behind the API, the pages and the save-time flag: the new text's
+rarest postings (by their document frequencies, one indexed read) pick the candidates (one
+indexed GROUP BY over a bounded number of rows), then thidua.rules.similarity scores them exactly
+and aligns the overlapping sentences.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.db.models import Count
 
 from thidua.core.access import scope_of, scoped
 from thidua.history.models import Initiative
-from thidua.initiatives.models import InitiativePosting
+from thidua.initiatives.models import InitiativePosting, InitiativePostingCount
 from thidua.rules import similarity
 
 # Candidates fetched by shared postings before exact scoring: more than the rule engine's own
@@ -29,10 +30,23 @@ class Match:
     passages: list[similarity.Passage]
 
 
+def selective_keys(province_ids, keys: list[int]) -> list[int]:
+    """The query's postings worth counting: rarest first within the row budget (one indexed read
+    of the document frequencies; see thidua.rules.similarity.selective)."""
+    counts = InitiativePostingCount.objects.filter(h__in=keys)
+    if province_ids is not None:
+        counts = counts.filter(province_id__in=province_ids)
+    frequencies = dict.fromkeys(keys, 0)
+    for h, n in counts.values_list("h", "n"):
+        frequencies[h] += max(0, n)
+    return similarity.selective(frequencies)
+
+
 def candidate_ids(province_ids, shingle_set, exclude_pk=None) -> list[int]:
     keys = similarity.postings(shingle_set)
     if not keys:
         return []
+    keys = selective_keys(province_ids, keys)
     qs = InitiativePosting.objects.filter(h__in=keys)
     if province_ids is not None:
         qs = qs.filter(province_id__in=province_ids)
