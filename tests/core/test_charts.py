@@ -16,16 +16,18 @@ def _bars(svg: str) -> list[ET.Element]:
 
 def test_bar_lengths_are_proportional_to_the_values():
     svg = charts.bar_chart("c1", "Xếp hạng khối", [charts.Bar("Ban Tuyên giáo", 90), charts.Bar("Ban Tổ chức", 45), charts.Bar("Ban Dân vận", 0)])
-    widths = [float(r.get("width")) for r in _bars(svg)]
-    assert widths[0] == charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_WIDTH
+    rects = _bars(svg)
+    widths = [float(r.get("width")) for r in rects]
+    # The largest value fills the plot: from the bar's start to the value column.
+    assert widths[0] == charts.WIDTH - float(rects[0].get("x")) - charts.VALUE_WIDTH
     assert abs(widths[1] - widths[0] / 2) < 0.01
     assert widths[2] == 0
 
 
 def test_a_fixed_scale_draws_percentages_against_100():
     svg = charts.bar_chart("c2", "Tỷ lệ nữ", [charts.Bar("2025", 25.0, shown="25,0 %")], max_value=100)
-    width = float(_bars(svg)[0].get("width"))
-    assert abs(width - (charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_WIDTH) / 4) < 0.01
+    rect = _bars(svg)[0]
+    assert abs(float(rect.get("width")) - (charts.WIDTH - float(rect.get("x")) - charts.VALUE_WIDTH) / 4) < 0.01
     assert "25,0 %" in svg
 
 

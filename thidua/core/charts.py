@@ -72,7 +72,9 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, max_value: floa
     the plot. Negative values are drawn as 0 (they do not occur in these charts)."""
     values = [max(0.0, float(b.value)) for b in bars]
     top = float(max_value) if max_value else max(values, default=0.0)
-    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    # The label column fits the longest (shortened) label: about 7 px a character at 13 px.
+    label_width = min(LABEL_WIDTH, max(48, 16 + 7 * max((len(_shorten(b.label)) for b in bars), default=0)))
+    plot = WIDTH - label_width - VALUE_WIDTH
     height = max(1, len(bars)) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     desc = "; ".join(f"{b.label}: {b.shown or vn_number(b.value, decimals)}" for b in bars) or "Chưa có số liệu"
     out = _open(chart_id, title, desc, WIDTH, height)
@@ -84,14 +86,14 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, max_value: floa
         css = "bar hl" if bar.highlight else "bar"
         fill = PALETTE[1] if bar.highlight else PALETTE[0]
         out.append(
-            f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end" fill="#1f2328">{_text(_shorten(bar.label))}</text>'
+            f'<text class="label" x="{label_width - 8}" y="{y + 15}" text-anchor="end" fill="#1f2328">{_text(_shorten(bar.label))}</text>'
         )
         out.append(
-            f'<rect class="{css}" x="{LABEL_WIDTH}" y="{y}" width="{length:.2f}" height="{BAR_HEIGHT}" fill="{fill}">'
+            f'<rect class="{css}" x="{label_width}" y="{y}" width="{length:.2f}" height="{BAR_HEIGHT}" fill="{fill}">'
             f"<title>{_text(bar.label)}: {_text(bar.shown or vn_number(bar.value, decimals))}</title></rect>"
         )
         out.append(
-            f'<text class="value" x="{LABEL_WIDTH + length + 6:.2f}" y="{y + 15}" fill="#1f2328">'
+            f'<text class="value" x="{label_width + length + 6:.2f}" y="{y + 15}" fill="#1f2328">'
             f"{_text(bar.shown or vn_number(bar.value, decimals))}</text>"
         )
     out.append("</svg>")

@@ -65,6 +65,8 @@ class Count_:
 @dataclass
 class BlockRow:
     pk: int
+    province_id: int
+    bloc_id: int
     uid: str
     name: str
     url: str
@@ -156,11 +158,20 @@ def _unit_grant_ids(scope) -> set[int]:
     return {g.unit_id for g in scope.grants if g.role in UNIT_ROLES and g.unit_id is not None}
 
 
-def available_years(user, today: dt.date) -> list[int]:
+def _data_years(user) -> set[int]:
     from thidua.blocs.models import BlocYear
 
-    years = set(scoped(user, BlocYear).values_list("year", flat=True).distinct()) | {today.year}
-    return sorted((y for y in years if y <= today.year + 1), reverse=True)
+    return set(scoped(user, BlocYear).order_by().values_list("year", flat=True).distinct())
+
+
+def _may(scope, action: str, province_id: int, bloc_id: int) -> bool:
+    """May the user do `action` on this block (province-wide grant, or a grant on the block)?
+    Like thidua.core.access.ensure, without a query."""
+    if not scope.can(action):
+        return False
+    if scope.is_admin:
+        return True
+    return province_id in (scope.province_ids_for(action) or set()) or bloc_id in scope.bloc_ids_for(action)
 
 
 def workbench_for(user, *, year: int | None = None, ranking_bloc: str | None = None, today: dt.date | None = None) -> Workbench:
@@ -170,9 +181,10 @@ def workbench_for(user, *, year: int | None = None, ranking_bloc: str | None = N
 
     today = today or dt.date.today()
     scope = scope_of(user)
-    years = available_years(user, today)
+    data_years = _data_years(user)
     if year is None:
-        year = today.year if today.year in years and scoped(user, BlocYear).filter(year=today.year).exists() else years[0]
+        year = today.year if today.year in data_years else max((y for y in data_years if y < today.year), default=today.year)
+    years = sorted({y for y in data_years if y <= today.year + 1} | {today.year, year}, reverse=True)
     sections: list[Section] = []
     province_ids = _province_grant_ids(scope)
     if province_ids is None or province_ids:
@@ -274,7 +286,7 @@ def _block_rows(bloc_years: list, today: dt.date):
                 leader = next((r["label"] for r in snapshot.get("rows", []) if r["key"] == snapshot["leader_key"]), "")
         reg_due = due.get(DeadlineKind.REGISTRATION)
         rows.append(BlockRow(
-            pk=b.pk, uid=str(b.uid), name=b.bloc.name, url=url, head=b.head_unit.name if b.head_unit_id else "",
+            pk=b.pk, province_id=b.province_id, bloc_id=b.bloc_id, uid=str(b.uid), name=b.bloc.name, url=url, head=b.head_unit.name if b.head_unit_id else "",
             members=len(member_units.get(b.pk, ())),
             stage=stage_of(members=len(member_units.get(b.pk, ())), registrations=reg_counts, covenant_state=covenants.get(b.pk),
                            round_state=round_["state"] if round_ else None, sheets=sheets.get(b.pk, {}),
@@ -300,7 +312,7 @@ def _sum_counts(rows: list[dict[str, int]], names: dict[str, str]) -> list[Count
 
 
 def _overview(user, kind: str, title: str, bloc_year_qs, year: int, today: dt.date, *, province_ids=None, ranking_bloc=None) -> Section:
-    from thidua.proposals.models import DecisionRecipient, Proposal
+    from thidua.proposals.models import Decision, DecisionRecipient, Proposal
     from thidua.voting.models import Poll
 
     scope = scope_of(user)
@@ -324,8 +336,10 @@ def _overview(user, kind: str, title: str, bloc_year_qs, year: int, today: dt.da
         if province_ids is not None:
             recipient_qs = recipient_qs.filter(province_id__in=province_ids)
     else:
-        proposal_qs = Proposal.objects.filter(Q(bloc_year_id__in=by_ids) | Q(proposer_unit_id__in=all_units), year=year)
-        recipient_qs = DecisionRecipient.objects.filter(owner_unit_id__in=all_units)
+        # The block's own dossiers and its members', as far as the user may read them (a block
+        # grant reads the block's dossiers and decisions, not each member's own).
+        proposal_qs = scoped(user, Proposal).filter(Q(bloc_year_id__in=by_ids) | Q(proposer_unit_id__in=all_units), year=year)
+        recipient_qs = DecisionRecipient.objects.filter(owner_unit_id__in=all_units, decision__in=scoped(user, Decision).values("pk"))
     counts = dict(proposal_qs.order_by().values_list("state").annotate(n=Count("id", distinct=True)))
     section.proposals = [Count_(c, label, counts[c]) for c, label in PROPOSAL_STATES.items() if counts.get(c)]
     section.proposals_url = reverse("proposals:proposal_list") + f"?year={year}"
@@ -338,15 +352,15 @@ def _overview(user, kind: str, title: str, bloc_year_qs, year: int, today: dt.da
 
     # What waits for this user, from the same data.
     waiting = section.waiting
-    review = scope.can("registration.review")
     for b in blocks:
         sent = b.registrations.get("SUBMITTED", 0)
-        if review and sent:
+        if sent and _may(scope, "registration.review", b.province_id, b.bloc_id):
             waiting.append(Item(f"{b.name}: {sent} bản đăng ký thi đua chờ duyệt",
                                 reverse("movements:registration_rollup", args=[b.uid])))
-        if scope.can("scoring.review") and b.round_state == "OPEN" and b.sheets.get("CROSS_CHECKED"):
+        if b.round_state == "OPEN" and b.sheets.get("CROSS_CHECKED") and _may(scope, "scoring.review", b.province_id, b.bloc_id):
             waiting.append(Item(f"{b.name}: {b.sheets['CROSS_CHECKED']} phiếu chấm điểm chờ thẩm định", reverse("scoring:round", args=[b.uid])))
-        if scope.can("scoring.publish") and b.round_state == "OPEN" and b.sheets_total and b.sheets_appraised == b.sheets_total:
+        if (b.round_state == "OPEN" and b.sheets_total and b.sheets_appraised == b.sheets_total
+                and _may(scope, "scoring.publish", b.province_id, b.bloc_id)):
             waiting.append(Item(f"{b.name}: mọi phiếu đã thẩm định — công bố kết quả chấm điểm", reverse("scoring:round", args=[b.uid])))
     if scope.can("poll.count"):
         closed = list(
