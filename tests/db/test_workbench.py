@@ -222,3 +222,22 @@ def test_query_count_does_not_grow_with_blocks_and_units(world, year_data):
     assert (_queries(world.an_officer), _queries(b.head_officer)) == (officer_before, head_before)
     sections = workbench_for(world.an_officer).sections
     assert len(sections[0].blocks) == 5
+
+
+def test_every_persona_gets_a_vietnamese_page(world, year_data, client_for):
+    from django.test import Client
+
+    for user in (world.admin, world.viewer, world.nobody, world.qn_officer):
+        html = _page(client_for(user))
+        assert "Bàn làm việc năm" in html and "Vai trò của bạn" in html
+    # The administrator and a province-wide viewer see the province's blocks; the viewer is offered no work.
+    b = year_data
+    reg = movement_actions.do_start_registration(actor=world.an_officer, bloc_year=b.other_year, unit=b.other_units[1])
+    movement_actions.do_update_registration(actor=world.an_officer, registration=reg, targets="", items=[{"subject_kind": "collective", "award": "TTLDTT"}],
+                                            expected_version=reg.version)
+    movement_actions.do_submit_registration(actor=world.an_officer, registration=reg, expected_version=reg.version)
+    assert "1 bản đăng ký thi đua chờ duyệt" in _section(_page(client_for(world.admin)), "Toàn tỉnh")
+    viewer = _section(_page(client_for(world.viewer)), "Toàn tỉnh")
+    assert b.bloc.name in viewer and "1/2 đơn vị đã gửi" in viewer and "chờ duyệt" not in viewer
+    assert "chưa được phân quyền" in _page(client_for(world.nobody))
+    assert Client().get(reverse("home")).status_code == 302
