@@ -52,7 +52,7 @@ def candidate_ids(province_ids, shingle_set, exclude_pk=None) -> list[int]:
         qs = qs.filter(province_id__in=province_ids)
     if exclude_pk is not None:
         qs = qs.exclude(initiative_id=exclude_pk)
-    rows = qs.values("initiative_id").annotate(n=Count("id")).order_by("-n", "initiative_id")[:FETCHED]
+    rows = qs.values("initiative_id").annotate(n=Count("initiative_id")).order_by("-n", "initiative_id")[:FETCHED]
     return [r["initiative_id"] for r in rows]
 
 
