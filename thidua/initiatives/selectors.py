@@ -20,6 +20,8 @@ from thidua.rules import similarity
 # Candidates fetched by shared postings before exact scoring: more than the rule engine's own
 # CANDIDATES, since some may be outside what the caller may read.
 FETCHED = 4 * similarity.CANDIDATES
+# When every candidate of the readable provinces is readable (province-wide grants), fewer do.
+FETCHED_WHOLE = 2 * similarity.CANDIDATES
 
 
 @dataclass
@@ -42,7 +44,7 @@ def selective_keys(province_ids, keys: list[int]) -> list[int]:
     return similarity.selective(frequencies)
 
 
-def candidate_ids(province_ids, shingle_set, exclude_pk=None) -> list[int]:
+def candidate_ids(province_ids, shingle_set, exclude_pk=None, fetched: int = FETCHED) -> list[int]:
     keys = similarity.postings(shingle_set)
     if not keys:
         return []
@@ -52,7 +54,7 @@ def candidate_ids(province_ids, shingle_set, exclude_pk=None) -> list[int]:
         qs = qs.filter(province_id__in=province_ids)
     if exclude_pk is not None:
         qs = qs.exclude(initiative_id=exclude_pk)
-    rows = qs.values("initiative_id").annotate(n=Count("initiative_id")).order_by("-n", "initiative_id")[:FETCHED]
+    rows = qs.values("initiative_id").annotate(n=Count("initiative_id")).order_by("-n", "initiative_id")[:fetched]
     return [r["initiative_id"] for r in rows]
 
 
@@ -61,9 +63,10 @@ def closest(pool, shingle_set, candidate_pks, limit: int, *, content: str = "", 
     fingerprints = pool.filter(pk__in=candidate_pks).values_list("pk", "shingles")
     ranked = similarity.rank(shingle_set, ((pk, frozenset(fp)) for pk, fp in fingerprints), limit)
     objects = Initiative.objects.only("pk", "uid", "title", "year", "content", "province_id").in_bulk([pk for pk, _ in ranked])
+    new = similarity.aligned(content) if with_passages else None
     return [
         Match(objects[pk], round(value, 4), similarity.is_likely_copy(value),
-              similarity.passages(content, objects[pk].content) if with_passages else [])
+              similarity.passages_from(new, objects[pk].content) if with_passages else [])
         for pk, value in ranked
     ]
 
@@ -82,7 +85,9 @@ def similar(user, *, title: str, content: str, exclude_uid=None, limit: int = 10
     """The stored initiatives `user` may read that are closest to the given text, best first."""
     shingle_set = similarity.shingles(title, content)
     exclude = Initiative.objects.filter(uid=exclude_uid).values_list("pk", flat=True).first() if exclude_uid else None
-    pks = candidate_ids(_readable_provinces(user), shingle_set, exclude)
+    scope = scope_of(user)
+    whole = scope.is_admin or all(g.unit_id is None and g.bloc_id is None for g in scope.grants)
+    pks = candidate_ids(_readable_provinces(user), shingle_set, exclude, FETCHED_WHOLE if whole else FETCHED)
     return closest(scoped(user, Initiative), shingle_set, pks, limit, content=content)
 
 
@@ -93,7 +98,7 @@ def province_closest(item: Initiative) -> Match | None:
     shingle_set = frozenset(item.shingles)
     # The province holds its merged predecessors' initiatives too.
     provinces = set(Province.objects.get(pk=item.province_id).lineage_ids()) | {item.province_id}
-    pks = candidate_ids(provinces, shingle_set, item.pk)
+    pks = candidate_ids(provinces, shingle_set, item.pk, FETCHED_WHOLE)
     best = closest(Initiative.objects.all(), shingle_set, pks, 1, with_passages=False)
     return best[0] if best else None
 

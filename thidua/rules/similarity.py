@@ -126,17 +126,31 @@ class Passage:
     stored: str
 
 
+Aligned = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def aligned(text: str) -> Aligned:
+    """A text's sentences and their folded words. Folding is most of the alignment's work: a
+    query computes its new text's once and aligns it with each match (`passages_from`)."""
+    found = sentences(text or "")
+    return tuple(found), tuple(" ".join(words(s)) for s in found)
+
+
 def passages(new_text: str, stored_text: str, limit: int = PASSAGES_SHOWN) -> list[Passage]:
     """Sentence pairs that overlap, in the new text's order, best `limit` of them."""
-    new_sentences = sentences(new_text)
-    stored_sentences = sentences(stored_text)
+    return passages_from(aligned(new_text), stored_text, limit)
+
+
+def passages_from(new: Aligned, stored_text: str, limit: int = PASSAGES_SHOWN) -> list[Passage]:
+    """`passages` with the new text already aligned."""
+    new_sentences, folded_new = new
+    stored_sentences, folded_stored = aligned(stored_text)
     if not new_sentences or not stored_sentences:
         return []
-    folded_stored = [" ".join(words(s)) for s in stored_sentences]
     found: list[tuple[float, int, Passage]] = []
     used: set[int] = set()
     for i, sentence in enumerate(new_sentences):
-        hit = process.extractOne(" ".join(words(sentence)), folded_stored, scorer=fuzz.token_sort_ratio, score_cutoff=PASSAGE_MIN)
+        hit = process.extractOne(folded_new[i], folded_stored, scorer=fuzz.token_sort_ratio, score_cutoff=PASSAGE_MIN)
         if hit is None or hit[2] in used:
             continue
         used.add(hit[2])
