@@ -245,6 +245,12 @@ class MembershipIn(Schema):
     reason: str = Field("", max_length=255)
 
 
+class MembersIn(Schema):
+    units: List[UUID] = Field(min_length=1, max_length=200, description="Các đơn vị thêm vào năm thi đua (thêm tất cả hoặc không thêm đơn vị nào)")
+    joined_on: Optional[dt.date] = None
+    reason: str = Field("", max_length=255)
+
+
 class LeaveIn(Schema):
     left_on: dt.date
     reason: str = Field(max_length=255)
@@ -883,6 +889,19 @@ def add_member(request, uid: UUID, payload: MembershipIn):
     unit = _ref(user, Unit, payload.unit, "unit", "đơn vị", action="bloc.manage")
     membership = bloc_actions.do_add_member(actor=user, bloc_year=bloc_year, unit=unit, joined_on=payload.joined_on, reason=payload.reason)
     return 201, membership_out(Membership.objects.select_related("unit").get(pk=membership.pk))
+
+
+@router.post(
+    "/bloc-years/{uid}/members/batch", response={201: List[MembershipOut], **ERRORS},
+    summary="Thêm nhiều đơn vị thành viên cùng lúc (tất cả hoặc không đơn vị nào)", tags=[TAG_YEARS],
+)
+@requires("bloc.manage")
+def add_members(request, uid: UUID, payload: MembersIn):
+    user = _user(request)
+    bloc_year = _year(user, uid, "bloc.manage")
+    units = [_ref(user, Unit, unit_uid, f"units[{i}]", "đơn vị", action="bloc.manage") for i, unit_uid in enumerate(payload.units)]
+    added = bloc_actions.do_add_members(actor=user, bloc_year=bloc_year, units=units, joined_on=payload.joined_on, reason=payload.reason)
+    return 201, [membership_out(m) for m in Membership.objects.select_related("unit").filter(pk__in=[m.pk for m in added]).order_by("pk")]
 
 
 @router.post(
