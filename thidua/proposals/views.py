@@ -74,6 +74,9 @@ def _meetings_for(user):
 
 # ---------------------------------------------------------------- proposals
 
+# Order of an item's blockers on the dossier page: what stops it first.
+BLOCKER_ORDER = {"BLOCK": 0, "HOLD": 1, "MANUAL": 2}
+
 
 @access("registry.view")
 def proposal_list(request):
@@ -185,6 +188,15 @@ def proposal_detail(request, uid):
         item.status = council.status(item.eligibility) if (item.eligibility or {}).get("outcome") else None
         item.status_label = council.STATUS_LABELS.get(item.status, "")
         item.status_badge = council.STATUS_BADGES.get(item.status, "")
+        # One outcome, one colour, the blocker first (issue #19): a blocking "Vướng" (no registration,
+        # a vote short of its threshold…) wins over the standards' "Đủ điều kiện".
+        item.blockers = sorted(item.blockers or [], key=lambda b: BLOCKER_ORDER.get(b.get("kind"), len(BLOCKER_ORDER)))
+        kinds = {b.get("kind") for b in item.blocking()}
+        if "BLOCK" in kinds:
+            item.status, item.status_label, item.status_badge = "BLOCKED", "Vướng, chưa thể đề nghị", "off"
+        elif "HOLD" in kinds and item.status in (council.ELIGIBLE, council.ELIGIBLE_IF_CONFIRMED):
+            item.status = council.HOLD
+            item.status_label, item.status_badge = council.STATUS_LABELS[council.HOLD], council.STATUS_BADGES[council.HOLD]
         item.council_rows = list(item.council_confirmations.all())
     # Expected money: one payment per achievement period across the items (NĐ 152/2025 Điều 49).
     money, money_lines = proposal_money(proposal, items, today)

@@ -1,0 +1,62 @@
+"""Issue #19, seen on the way: one outcome per item (a blocking "Vướng" is never shown beside
+"Đủ điều kiện"); awards of other issuers are no basis for higher awards unless their catalogue
+entry says so; the block's election links its meeting and the year it elected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from thidua.history import actions as history_actions
+from thidua.org import actions as org_actions
+from thidua.proposals import actions as proposal_actions
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+
+def _person(world, name="Nguyễn Văn An"):
+    return org_actions.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": name, "gender": "NAM", "position_title": "Chuyên viên"})
+
+
+def _cell(page: str, uid) -> str:
+    start = page.index(f'id="item-{uid}"')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_a_blocking_vuong_wins_over_the_standards_outcome(world):
+    """The standards are met (Lao động tiên tiến: rated good) but the province requires a registration
+    that was never made: the item shows one outcome, the blocker, in one colour."""
+    person = _person(world)
+    history_actions.do_set_task_rating(None, person, 2025, "GOOD")
+    proposal = proposal_actions.do_create_proposal(actor=world.unit_officer, proposer_unit=world.tuyen_giao, data={
+        "title": "Đề nghị công nhận danh hiệu Lao động tiên tiến năm 2025", "year": 2025, "level": "UNIT"})
+    item = proposal_actions.do_add_item(actor=world.unit_officer, proposal=proposal, data={"person": person, "award": "LDTT"})
+    assert item.eligibility["outcome"] == "ELIGIBLE"
+    assert any(b["kind"] == "BLOCK" and b["code"] == "registration" for b in item.blockers)
+    client = Client()
+    client.force_login(world.unit_officer)
+    cell = _cell(client.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode(), item.uid)
+    assert '<span class="badge off">Vướng, chưa thể đề nghị</span>' in cell
+    assert "Đủ điều kiện" not in cell and "badge ok" not in cell and "badge council" not in cell
+    # The blocker is the first line of the list.
+    first = cell[cell.index('<ul class="blocker-list">'):].split("<li", 2)[1]
+    assert 'class="blocker-block"' in first and "chưa đăng ký thi đua" in first
+
+    # Without the registration rule the same standards give no blocker: the standards' outcome stands.
+    from thidua.org.models import Province
+
+    province = Province.objects.get(pk=world.an_giang.pk)
+    org_actions.do_update_province_settings(actor=None, province=province, data={"registration_required_for_proposal": False},
+                                            expected_version=province.version)
+    other = _person(world, "Trần Thị Bình")
+    history_actions.do_set_task_rating(None, other, 2025, "GOOD")
+    from thidua.proposals.models import Proposal
+
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    plain = proposal_actions.do_add_item(actor=world.unit_officer, proposal=proposal, data={"person": other, "award": "LDTT"})
+    assert not any(b["kind"] == "BLOCK" for b in plain.blockers), plain.blockers
+    cell = _cell(client.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode(), plain.uid)
+    assert "Vướng" not in cell and "Đủ điều kiện" in cell
