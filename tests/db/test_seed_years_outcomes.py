@@ -60,3 +60,35 @@ def test_a_blocking_vuong_wins_over_the_standards_outcome(world):
     assert not any(b["kind"] == "BLOCK" for b in plain.blockers), plain.blockers
     cell = _cell(client.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode(), plain.uid)
     assert "Vướng" not in cell and "Đủ điều kiện" in cell
+
+
+@pytest.mark.parametrize("counts", [False, True])
+def test_an_award_of_another_issuer_is_a_basis_only_when_its_entry_says_so(world, counts):
+    """Seed 003: a Bằng khen of Hội Nhà báo Việt Nam (no basis) and, as the other case, a Bằng khen
+    of Bộ Công an the province marked as counting: the Bằng khen cấp bộ, ngành, tỉnh a Bằng khen of
+    the Prime Minister needs (Điều 73 khoản 1 điểm b)."""
+    from thidua.awards import actions as award_actions
+    from thidua.history.selectors import evaluate_subject
+
+    entry = award_actions.do_add_award_type(actor=world.an_officer, province=world.an_giang, data={
+        "code": "BK_BCA" if counts else "BK_HNBVN",
+        "name": "Bằng khen của Bộ trưởng Bộ Công an" if counts else "Bằng khen của Hội Nhà báo Việt Nam",
+        "kind": "HINH_THUC", "subjects": ["individual", "collective"], "level": "PROVINCE",
+        "authority": "Bộ Công an" if counts else "Hội Nhà báo Việt Nam", "categories": ["MERIT"],
+        "counts_as_basis": counts, "citation": "Quy chế khen thưởng của Bộ Công an" if counts else "Quy chế khen thưởng của Hội Nhà báo Việt Nam",
+    })
+    person = _person(world, "Lò Văn Hùng")
+    for y in range(2015, 2026):
+        history_actions.do_set_task_rating(None, person, y, "GOOD")
+        history_actions.do_record_award(None, person, "LDTT", y, source="MANUAL")
+        if y in (2021, 2023, 2025):
+            history_actions.do_record_award(None, person, "CSTDCS", y, source="MANUAL")
+    history_actions.do_record_award(None, person, entry.code, 2019, source="MANUAL")
+    result = evaluate_subject(person, "BK_TTG", 2025, confirmations={"outstanding": False, "exceptional_achievement": False})
+    basis = next(c for c in result["checks"] if c["code"] == "bk_tinh_before" and c.get("route") == "73.1.b")
+    if counts:
+        assert basis["passed"] is True and "Bằng khen của Bộ trưởng Bộ Công an (tính như" in basis["text"]
+        assert result["outcome"] == "ELIGIBLE"
+    else:
+        assert basis["passed"] is False and "Bằng khen của Hội Nhà báo Việt Nam năm 2019" in basis["text"]
+        assert "không tính làm căn cứ" in basis["text"] and result["outcome"] == "NOT_ELIGIBLE"
