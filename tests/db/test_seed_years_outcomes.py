@@ -92,3 +92,38 @@ def test_an_award_of_another_issuer_is_a_basis_only_when_its_entry_says_so(world
     else:
         assert basis["passed"] is False and "Bằng khen của Hội Nhà báo Việt Nam năm 2019" in basis["text"]
         assert "không tính làm căn cứ" in basis["text"] and result["outcome"] == "NOT_ELIGIBLE"
+
+
+def test_history_import_takes_every_catalogue_award(world):
+    """Seed 003: 29 Bằng khen and certificates of Hội Nhà báo Việt Nam, UBND tỉnh, Công an tỉnh, and a
+    Huân chương Lao động hạng Nhất (manual appraisal) — all recorded from one Excel file, by name or code."""
+    from tests.db.test_history_import import _xlsx
+    from thidua.awards import actions as award_actions
+    from thidua.history import importer
+    from thidua.history.models import AwardRecord
+
+    award_actions.do_add_award_type(actor=world.an_officer, province=world.an_giang, data={
+        "code": "BK_HNBVN", "name": "Bằng khen của Hội Nhà báo Việt Nam", "kind": "HINH_THUC", "subjects": ["individual", "collective"],
+        "level": "PROVINCE", "authority": "Hội Nhà báo Việt Nam", "categories": ["AD_HOC"], "citation": "Quy chế khen thưởng của Hội Nhà báo Việt Nam",
+    })
+    reporter = _person(world, "Lê Thị Thu")
+    rows = [
+        (None, "Lê Thị Thu", "Ban Tuyên giáo Tỉnh ủy", 2022, None, "Bằng khen của Hội Nhà báo Việt Nam", None, "215/QĐ-HNBVN", "15/06/2022",
+         "Hội Nhà báo Việt Nam", None, "Có"),
+        (None, None, "Ban Tuyên giáo Tỉnh ủy", 2022, None, "huan chuong lao dong hang nhat", None, "1234/QĐ-CTN", "01/09/2022",
+         "Chủ tịch nước", None, "Có"),
+        (None, "Lê Thị Thu", "Ban Tuyên giáo Tỉnh ủy", 2021, None, "BK_HNBVN"),
+    ]
+    result = importer.import_history(actor=world.an_officer, fileobj=_xlsx(rows))
+    assert result.awards == 3
+    assert sorted(AwardRecord.objects.filter(person=reporter).values_list("year", "award_code")) == [(2021, "BK_HNBVN"), (2022, "BK_HNBVN")]
+    record = AwardRecord.objects.get(unit=world.tuyen_giao, award_code="HCLD_1")
+    assert record.get_award_code_display() == "Huân chương Lao động hạng Nhất" and record.decision_number == "1234/QĐ-CTN"
+
+    # A name not in the catalogue: the row is refused with a Vietnamese message, nothing written.
+    bad = [(None, "Lê Thị Thu", "Ban Tuyên giáo Tỉnh ủy", 2023, None, "Giấy chứng nhận giải báo chí")]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_history(actor=world.an_officer, fileobj=_xlsx(bad))
+    message = str(rejected.value.issues[0])
+    assert "Dòng 2, cột Danh hiệu, hình thức khen thưởng" in message and "không có trong danh mục" in message
+    assert AwardRecord.objects.filter(year=2023).count() == 0
