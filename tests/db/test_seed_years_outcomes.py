@@ -127,3 +127,51 @@ def test_history_import_takes_every_catalogue_award(world):
     message = str(rejected.value.issues[0])
     assert "Dòng 2, cột Danh hiệu, hình thức khen thưởng" in message and "không có trong danh mục" in message
     assert AwardRecord.objects.filter(year=2023).count() == 0
+
+
+def test_registrations_take_every_catalogue_award(world):
+    """Seed 003 (Lai Châu 2022): Văn phòng Tỉnh ủy registers "ngay từ đầu năm" the Huân chương Lao động
+    hạng Nhất it proposes (manual appraisal), and a reporter a Bằng khen of Hội Nhà báo Việt Nam."""
+    from thidua.awards import actions as award_actions
+    from thidua.blocs import actions as bloc_actions
+    from thidua.movements import actions as movement_actions
+    from thidua.movements.models import RegistrationItem
+
+    award_actions.do_add_award_type(actor=world.an_officer, province=world.an_giang, data={
+        "code": "BK_HNBVN", "name": "Bằng khen của Hội Nhà báo Việt Nam", "kind": "HINH_THUC", "subjects": ["individual", "collective"],
+        "level": "PROVINCE", "authority": "Hội Nhà báo Việt Nam", "categories": ["AD_HOC"], "citation": "Quy chế khen thưởng của Hội Nhà báo Việt Nam",
+    })
+    bloc = bloc_actions.do_create_bloc(actor=None, province=world.an_giang, data={"name": "Khối Đảng tỉnh", "kind": "KHOI"})
+    year, _ = bloc_actions.do_open_year(actor=None, bloc=bloc, year=2022, copy_members=False)
+    bloc_actions.do_add_members(actor=None, bloc_year=year, units=[world.tuyen_giao, world.to_chuc])
+    reporter = _person(world, "Lê Thị Thu")
+    registration = movement_actions.do_start_registration(actor=world.unit_officer, bloc_year=year, unit=world.tuyen_giao)
+    client = Client()
+    client.force_login(world.unit_officer)
+    url = reverse("movements:registration_detail", args=[registration.uid])
+    form = client.get(url).content.decode()
+    assert '<option value="HCLD_1">Huân chương Lao động hạng Nhất</option>' in form
+    assert '<option value="BK_HNBVN">Bằng khen của Hội Nhà báo Việt Nam (Hội Nhà báo Việt Nam)</option>' in form
+    answer = client.post(url, {
+        "version": registration.version, "targets": "Hoàn thành xuất sắc nhiệm vụ",
+        "items-TOTAL_FORMS": "3", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "500",
+        "items-0-subject_kind": "collective", "items-0-award": "HCLD_1", "items-0-note": "Đề nghị Chính phủ trình Chủ tịch nước",
+        "items-1-subject_kind": "individual", "items-1-person": reporter.pk, "items-1-award": "BK_HNBVN", "items-1-note": "",
+        "items-2-subject_kind": "", "items-2-award": "",
+    })
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert sorted(RegistrationItem.objects.values_list("award", flat=True)) == ["BK_HNBVN", "HCLD_1"]
+    detail = client.get(url).content.decode()
+    assert '<option value="HCLD_1" selected>Huân chương Lao động hạng Nhất</option>' in detail
+    assert '<option value="BK_HNBVN" selected>Bằng khen của Hội Nhà báo Việt Nam (Hội Nhà báo Việt Nam)</option>' in detail
+    # Not in the catalogue: refused in Vietnamese, nothing written.
+    registration.refresh_from_db()
+    with pytest.raises(Exception) as refused:
+        movement_actions.do_update_registration(actor=world.unit_officer, registration=registration, targets="",
+                                                items=[{"subject_kind": "collective", "award": "KHONG_CO"}], expected_version=registration.version)
+    assert "không hợp lệ" in str(refused.value)
+    assert RegistrationItem.objects.count() == 2
+    officer = Client()
+    officer.force_login(world.an_officer)
+    rollup = officer.get(reverse("movements:registration_rollup", args=[year.uid])).content.decode()
+    assert "Huân chương Lao động hạng Nhất" in rollup and "Bằng khen của Hội Nhà báo Việt Nam" in rollup
