@@ -175,3 +175,35 @@ def test_registrations_take_every_catalogue_award(world):
     officer.force_login(world.an_officer)
     rollup = officer.get(reverse("movements:registration_rollup", args=[year.uid])).content.decode()
     assert "Huân chương Lao động hạng Nhất" in rollup and "Bằng khen của Hội Nhà báo Việt Nam" in rollup
+
+
+def test_add_staff_takes_an_award_without_a_coded_rule_through_manual_appraisal(world):
+    """Seed 003: 29 people of Báo Lai Châu received a Bằng khen of Hội Nhà báo Việt Nam. The unit's
+    dossier adds its staff for that award at once, each with the manual-appraisal reason."""
+    from thidua.awards import actions as award_actions
+    from thidua.proposals.models import ProposalItem
+
+    award_actions.do_add_award_type(actor=world.an_officer, province=world.an_giang, data={
+        "code": "BK_HNBVN", "name": "Bằng khen của Hội Nhà báo Việt Nam", "kind": "HINH_THUC", "subjects": ["individual", "collective"],
+        "level": "PROVINCE", "authority": "Hội Nhà báo Việt Nam", "categories": ["AD_HOC"], "citation": "Quy chế khen thưởng của Hội Nhà báo Việt Nam",
+        "manual_reason": "Khen thưởng của Hội Nhà báo Việt Nam theo quy chế của Hội; cơ quan thẩm định hồ sơ từng người.",
+    })
+    staff = [_person(world, f"Phóng viên {n:02d}") for n in range(1, 4)]
+    proposal = proposal_actions.do_create_proposal(actor=world.unit_officer, proposer_unit=world.tuyen_giao, data={
+        "title": "Đề nghị Hội Nhà báo Việt Nam tặng Bằng khen năm 2022", "year": 2022, "level": "UNIT"})
+    client = Client()
+    client.force_login(world.unit_officer)
+    page = client.get(reverse("proposals:proposal_detail", args=[proposal.uid])).content.decode()
+    form = page[page.index('id="add-eligible"'):]
+    assert '<option value="BK_HNBVN">Bằng khen của Hội Nhà báo Việt Nam (Hội Nhà báo Việt Nam)</option>' in form
+    assert '<option value="HCLD_1">Huân chương Lao động hạng Nhất</option>' in form
+    answer = client.post(reverse("proposals:item_add_eligible", args=[proposal.uid]), {"award": "BK_HNBVN"}, follow=True).content.decode()
+    assert "Đã thêm 3 cán bộ để thẩm định thủ công Bằng khen của Hội Nhà báo Việt Nam năm 2022" in answer
+    assert "quy chế của Hội" in answer
+    items = list(ProposalItem.objects.filter(proposal=proposal, award="BK_HNBVN"))
+    assert {i.person_id for i in items} == {p.pk for p in staff}
+    assert all(any(b["kind"] == "MANUAL" and "thẩm định thủ công" in b["text"] for b in i.blockers) for i in items)
+    again = client.post(reverse("proposals:item_add_eligible", args=[proposal.uid]), {"award": "BK_HNBVN"}, follow=True).content.decode()
+    assert "đã có trong hồ sơ" in again and ProposalItem.objects.filter(proposal=proposal).count() == 3
+    unknown = client.post(reverse("proposals:item_add_eligible", args=[proposal.uid]), {"award": "KHONG_CO"}, follow=True).content.decode()
+    assert "không hợp lệ" in unknown and ProposalItem.objects.filter(proposal=proposal).count() == 3
