@@ -123,3 +123,51 @@ def test_unit_pickers_name_the_province_and_filter_long_lists(world):
     client.force_login(world.admin)
     choose = client.get(reverse("initiatives:create")).content.decode()
     assert f"Văn phòng Tỉnh ủy ({world.quang_ninh.name})</option>" in choose
+
+
+def test_the_election_links_its_meeting_and_the_year_it_elected(world):
+    """Thái Bình, An Giang: the head of next year is elected at this year's review. Next year's page
+    names the meeting (of this year); the meeting's page names the year it elected."""
+    from thidua.blocs.models import BlocYear
+
+    bloc = _bloc(world)
+    y2023, _ = bloc_actions.do_open_year(actor=None, bloc=bloc, year=2023, copy_members=False)
+    bloc_actions.do_add_members(actor=None, bloc_year=y2023, units=[world.tuyen_giao, world.to_chuc])
+    y2024, _ = bloc_actions.do_open_year(actor=None, bloc=bloc, year=2024, copy_members=True)
+    meeting = bloc_actions.do_record_meeting(actor=None, bloc_year=y2023, data={
+        "kind": "ANNUAL_REVIEW", "held_on": dt.date(2023, 12, 29), "place": "Long Xuyên"}, attending=[world.tuyen_giao, world.to_chuc])
+    y2024 = BlocYear.objects.get(pk=y2024.pk)
+    bloc_actions.do_set_leadership(actor=None, bloc_year=y2024, head_unit=world.to_chuc, deputy_unit=world.tuyen_giao,
+                                   decided_on=dt.date(2023, 12, 29), expected_version=y2024.version)
+    client = Client()
+    client.force_login(world.an_officer)
+    year_page = client.get(reverse("blocs:year_detail", args=[y2024.uid])).content.decode()
+    assert f'href="{reverse("blocs:meeting_detail", args=[meeting.uid])}"' in year_page and "ngày 29/12/2023" in year_page
+    meeting_page = client.get(reverse("blocs:meeting_detail", args=[meeting.uid])).content.decode()
+    assert f'Hội nghị này bầu Trưởng khối, Phó Trưởng khối <a href="{reverse("blocs:year_detail", args=[y2024.uid])}">năm 2024</a>' in meeting_page
+    # Another meeting of 2023 elected nobody: no such line.
+    other = bloc_actions.do_record_meeting(actor=None, bloc_year=y2023, data={
+        "kind": "INTERIM_REVIEW", "held_on": dt.date(2023, 7, 7), "place": "Long Xuyên"}, attending=[world.tuyen_giao])
+    assert "Hội nghị này bầu" not in client.get(reverse("blocs:meeting_detail", args=[other.uid])).content.decode()
+
+
+def test_poll_page_with_show_of_hands_and_the_default_method(world):
+    """"Biểu quyết công khai" with the form's default method: the poll is created as a show of hands,
+    no message about "Biểu quyết giơ tay"."""
+    from thidua.voting import actions as voting
+    from thidua.voting.models import Council, Poll
+
+    voting.do_create_council(actor=None, province=world.an_giang, data={"name": "Hội đồng TĐKT Ban Tổ chức Tỉnh ủy", "level": "UNIT", "unit": world.to_chuc})
+    council = Council.objects.get()
+    client = Client()
+    client.force_login(world.an_officer)
+    form = client.get(reverse("voting:poll_create")).content.decode()
+    assert '<option value="APPROVE_EACH" selected>' in form
+    answer = client.post(reverse("voting:poll_create"), {
+        "title": "Biểu quyết thông qua danh sách đề nghị", "council": council.pk, "electorate": "COUNCIL", "subject": "QUESTION",
+        "method": "APPROVE_EACH", "mode": "SHOW_OF_HANDS", "threshold_pct": "50", "held_on": "05/01/2026",
+        "candidate_names": "Danh sách đề nghị",
+    })
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    poll = Poll.objects.get()
+    assert (poll.mode, poll.method) == ("SHOW_OF_HANDS", "SHOW_OF_HANDS")

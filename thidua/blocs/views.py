@@ -482,7 +482,8 @@ def meeting_detail(request, uid):
         "can_manage_polls": scope_of(request.user).can("poll.manage"),
         "document": _minutes_document(meeting),
         # The next year whose head this meeting elected: each page shows where the decision is.
-        "elected_year": BlocYear.objects.filter(bloc=bloc_year.bloc, year=bloc_year.year + 1, head_decided_on=meeting.held_on).first(),
+        "elected_year": BlocYear.objects.filter(bloc=bloc_year.bloc, year__gte=bloc_year.year, head_decided_on=meeting.held_on)
+        .order_by("year").first(),
         "can_generate": can_lead,
     }
     return render(request, "blocs/meeting_form.html", context)
