@@ -203,7 +203,7 @@ def proposal_detail(request, uid):
         # a vote short of its threshold…) wins over the standards' "Đủ điều kiện".
         item.blockers = sorted(item.blockers or [], key=lambda b: BLOCKER_ORDER.get(b.get("kind"), len(BLOCKER_ORDER)))
         kinds = {b.get("kind") for b in item.blocking()}
-        if "BLOCK" in kinds:
+        if "BLOCK" in kinds and item.status != council.NOT_ELIGIBLE:
             item.status, item.status_label, item.status_badge = "BLOCKED", "Vướng, chưa thể đề nghị", "off"
         elif "HOLD" in kinds and item.status in (council.ELIGIBLE, council.ELIGIBLE_IF_CONFIRMED):
             item.status = council.HOLD
