@@ -49,7 +49,7 @@ def list_page(request):
 
 @access("history.edit")
 def create_page(request):
-    units = units_for(request.user, "history.edit").order_by(vi_order("name"))
+    units = units_for(request.user, "history.edit").select_related("province").order_by(vi_order("name"), "pk")
     unit = units.filter(uid=request.GET.get("don-vi")).first() if request.GET.get("don-vi") else None
     if unit is None:
         return render(request, "initiatives/choose_unit.html", {"units": units})
