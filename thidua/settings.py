@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    # Background jobs (issue #15): Django's tasks framework through the django-tasks backport,
+    # queued in the database (django-tasks-db) and run by `manage.py db_worker` beside gunicorn.
+    "django_tasks",
+    "django_tasks_db",
     "thidua.core",
     "thidua.audit",
     "thidua.org",
@@ -89,6 +93,7 @@ INSTALLED_APPS = [
     "thidua.initiatives",
     "thidua.proposals",
     "thidua.counting",
+    "thidua.jobs",
     "thidua.api",
 ]
 
@@ -200,6 +205,20 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+# Background jobs: queued in the database, run by `manage.py db_worker` (`make run` starts one).
+# TASKS_BACKEND=immediate runs each job inside the request instead (no worker; tests use it).
+TASKS_BACKEND = os.getenv("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# Finished jobs' files (results, uploaded inputs) are kept this many days.
+JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "30")
 
 # A file cache is shared by all web workers, so the sign-in throttle counts every attempt.
 CACHES = {

@@ -27,6 +27,7 @@ urlpatterns = [
     path("de-nghi-khen-thuong/", include("thidua.proposals.urls")),
     path("kiem-phieu/", include("thidua.counting.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
+    path("cong-viec/", include("thidua.jobs.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
     path("api/v1/", include("thidua.api.urls")),
 ]
