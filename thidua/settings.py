@@ -217,8 +217,6 @@ TASKS = {
         else "django_tasks.backends.immediate.ImmediateBackend",
     }
 }
-# Finished jobs' files (results, uploaded inputs) are kept this many days.
-JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "30")
 
 # A file cache is shared by all web workers, so the sign-in throttle counts every attempt.
 CACHES = {
