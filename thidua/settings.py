@@ -211,6 +211,9 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 TASKS_BACKEND = os.getenv("TASKS_BACKEND", "database").strip().lower()
 if TASKS_BACKEND not in {"database", "immediate"}:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'")
+# "Ai đủ điều kiện" evaluates at most this many subjects while its page waits; a larger list is
+# built by a background job (the page offers it) and delivered as an Excel file.
+BATCH_INLINE_LIMIT = envint("BATCH_INLINE_LIMIT", "3000")
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"

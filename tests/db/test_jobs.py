@@ -181,3 +181,22 @@ def test_a_job_queued_in_the_database_runs_in_the_worker(world, client_for, sett
     assert Person.objects.filter(full_name="Võ Thị Kim Ngân").exists()
     done = client.get(response["Location"]).content.decode()
     assert "Đã nhập 1 cá nhân." in done and "hx-trigger" not in done
+
+
+def test_a_batch_too_large_for_the_page_is_offered_as_a_job(world, client_for, settings):
+    from thidua.history import actions as history_actions
+
+    settings.BATCH_INLINE_LIMIT = 1
+    for name in ("Người thứ nhất", "Người thứ hai"):
+        person = org_actions.do_create_person(actor=None, unit=world.tuyen_giao, data={"full_name": name, "gender": "NAM"})
+        history_actions.do_set_task_rating(None, person, 2025, "GOOD")
+    client = client_for(world.an_officer)
+    page = client.get(reverse("history:batch"), {"nam": "2025"}).content.decode()
+    assert "Bộ lọc chọn 2 cá nhân, nhiều hơn 1" in page and "Người thứ nhất" not in page
+    assert 'name="query" value="nam=2025"' in page
+    response = client.post(reverse("jobs:start_eligibility_export"), {"query": "nam=2025"}, follow=True)
+    assert "Đã xét 2 đối tượng năm 2025" in response.content.decode()
+    job = Job.objects.get()
+    download = client.get(reverse("jobs:job_download", kwargs={"uid": job.uid}))
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+    assert {r[0] for r in rows[1:]} == {"Người thứ nhất", "Người thứ hai"}

@@ -237,6 +237,13 @@ def batch_page(request):
     blocs = scoped(request.user, Bloc).filter(ended_on__isnull=True).order_by(vi_order("name"))
     form = forms.BatchFilterForm(request.GET or None, provinces=provinces, blocs=blocs)
     kind, model, qs, year, awards, outcome = _batch_subjects(request, form)
+    subjects = qs.count()
+    if subjects > settings.BATCH_INLINE_LIMIT and request.GET.get("xuat") != "xlsx":
+        # Too many to evaluate while the page waits: the list is built by a background job (thidua/jobs).
+        context = {"form": form, "year": year, "kind": kind, "too_many": subjects, "limit": settings.BATCH_INLINE_LIMIT,
+                   "can_import": scope_of(request.user).can("history.edit"),
+                   "can_policy": scope_of(request.user).can("rules.override")}
+        return render(request, "history/batch.html", context)
     try:
         if model is Person:
             rows = batch.evaluate_people(qs, year, awards=awards)
