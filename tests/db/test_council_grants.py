@@ -217,6 +217,9 @@ def test_pages_answer_the_secretary_for_its_council_and_404_for_the_other(world,
     assert client.get(reverse("voting:poll_detail", kwargs={"uid": other_poll.uid})).status_code == 404
     assert client.get(reverse("counting:print_ballots", kwargs={"uid": ours_poll.uid})).status_code in (200, 405)
     assert client.get(reverse("counting:poll", kwargs={"uid": other_poll.uid})).status_code == 404
+    assert client.get(reverse("voting:home")).status_code == 200
+    creating = client.get(reverse("voting:poll_create")).content.decode()
+    assert ours.name in creating and other.name not in creating
     listing = client.get(reverse("voting:council_list")).content.decode()
     assert ours.name in listing and other.name not in listing
     assert client.get(reverse("accounts:user_list")).status_code == 403
