@@ -23,7 +23,8 @@ from thidua.jobs import actions, selectors
 from thidua.jobs.models import Job, JobKind
 
 router = Router(tags=["Công việc chạy nền"])
-ERRORS: Dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# 400: a body that is not JSON; 422: a body that names an unknown kind or a bad field.
+ERRORS: Dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 EXPORT_KINDS = {"PERSON_EXPORT": ("registry.export", JobKind.PERSON_EXPORT), "ELIGIBILITY_EXPORT": ("registry.view", JobKind.ELIGIBILITY_EXPORT)}
 
