@@ -240,6 +240,12 @@ def test_grant_page_offers_the_council_scope(world, councils, client_for):
     assert Grant.objects.get(user=user).council == councils[0]
     detail = client.get(response["Location"]).content.decode()
     assert councils[0].name in detail
+    # Choosing another province (an administrator's form) refreshes the councils beside the units.
+    admin = client_for(world.admin)
+    options = admin.get(reverse("accounts:grant_unit_options"), {"province": world.quang_ninh.pk}).content.decode()
+    assert 'id="id_council" hx-swap-oob="innerHTML"' in options and councils[0].name not in options
+    options = admin.get(reverse("accounts:grant_unit_options"), {"province": world.an_giang.pk}).content.decode()
+    assert councils[0].name in options
 
 
 # ------------------------------------------------------------------------------ API

@@ -254,7 +254,8 @@ def grant_add(request, uid):
 def grant_unit_options(request):
     """The unit <option>s of the province chosen in the grant form (htmx swap)."""
     form = _grant_form(request)
-    return render(request, "accounts/_unit_options.html", {"field": form["unit"]})
+    # The council list follows the province too (an out-of-band swap of #id_council).
+    return render(request, "accounts/_unit_options.html", {"field": form["unit"], "council_field": form["council"]})
 
 
 @require_POST
