@@ -8,7 +8,7 @@ DATA_DIR ?= $(CURDIR)/data
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/thidua
 export DATA_DIR
 
-.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e bench bench-smoke check chromium libreoffice pg-up clean backup restore verify-audit fuzz
+.PHONY: install run migrate demo test test-core test-pg test-sqlite test-e2e test-pgbouncer bench bench-smoke check chromium libreoffice pg-up pgbouncer-up clean backup restore verify-audit fuzz
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) để cài đặt."; exit 1; }
@@ -41,6 +41,21 @@ pg-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 
+# PgBouncer in transaction pooling in front of the local PostgreSQL (DEPLOY.md): Debian's package,
+# installed only when missing; config and log under PGBOUNCER_DIR, restarted on each call so no
+# pooled server connection survives from an earlier run.
+PGBOUNCER_PORT ?= 6432
+PGBOUNCER_DIR ?= /tmp/thidua-pgbouncer
+pgbouncer-up: pg-up
+	@command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; }
+	@mkdir -p $(PGBOUNCER_DIR) && chown postgres $(PGBOUNCER_DIR)
+	@printf '[databases]\n* = host=127.0.0.1 port=5432\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = $(PGBOUNCER_PORT)\nauth_type = trust\nauth_file = $(PGBOUNCER_DIR)/users.txt\npool_mode = transaction\nmax_client_conn = 400\ndefault_pool_size = 20\nignore_startup_parameters = extra_float_digits,options\nlogfile = $(PGBOUNCER_DIR)/pgbouncer.log\npidfile = $(PGBOUNCER_DIR)/pgbouncer.pid\nunix_socket_dir =\n' > $(PGBOUNCER_DIR)/pgbouncer.ini
+	@printf '"postgres" ""\n' > $(PGBOUNCER_DIR)/users.txt
+	@chown postgres $(PGBOUNCER_DIR)/*
+	@if [ -f $(PGBOUNCER_DIR)/pgbouncer.pid ]; then kill $$(cat $(PGBOUNCER_DIR)/pgbouncer.pid) 2>/dev/null; sleep 1; fi
+	@$$(command -v pgbouncer || echo /usr/sbin/pgbouncer) -d -u postgres $(PGBOUNCER_DIR)/pgbouncer.ini
+	@for i in $$(seq 1 20); do pg_isready -h 127.0.0.1 -p $(PGBOUNCER_PORT) -q && break; sleep 0.5; done
+
 # Debian's chromium for the browser tests; installed only when missing, never downloaded by playwright.
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2 fonts-croscore >/dev/null; }
@@ -62,6 +77,13 @@ test-core: install
 test-pg: install pg-up libreoffice
 	$(call stage,PostgreSQL,DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q -p no:cacheprovider -n 2 tests/db)
 
+# A database subset through PgBouncer (transaction pooling): no session state, no SET outside a
+# transaction, no server-side cursor. The test database is created afresh and kept (--reuse-db), so
+# no DROP DATABASE races the pooler's idle server connections.
+PGBOUNCER_TESTS ?= tests/db/test_pgbouncer.py tests/db/test_api_workflow.py tests/db/test_audit_chain.py tests/db/test_history_batch.py tests/db/test_person_registry.py tests/db/test_ballot_secrecy.py tests/db/test_voting_concurrency.py
+test-pgbouncer: install pgbouncer-up
+	$(call stage,PostgreSQL qua PgBouncer (transaction pooling),DATABASE_URL=postgres://postgres@127.0.0.1:$(PGBOUNCER_PORT)/thidua_pgbouncer DATABASE_POOLER=pgbouncer $(PY) -m pytest -q -p no:cacheprovider --reuse-db --create-db $(wildcard $(PGBOUNCER_TESTS)))
+
 test-sqlite: install libreoffice
 	$(call stage,SQLite (tập con đánh dấu),$(PY) -m pytest -q -p no:cacheprovider -m sqlite tests/db)
 
@@ -77,6 +99,7 @@ test: install
 	$(MAKE) --no-print-directory test-core
 	$(MAKE) --no-print-directory test-pg
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-pgbouncer
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory bench-smoke
 	@echo "=== Thời gian từng giai đoạn:"; cat .test-times; rm -f .test-times

@@ -91,9 +91,12 @@ INSTALLED_APPS = [
     "thidua.awards",
     "thidua.history",
     "thidua.initiatives",
+    "thidua.exemplars",
     "thidua.proposals",
     "thidua.counting",
     "thidua.jobs",
+    "thidua.exports",
+    "thidua.notifications",
     "thidua.api",
 ]
 
@@ -145,6 +148,14 @@ else:
             "CONN_MAX_AGE": 600,
         }
     }
+# Behind PgBouncer in transaction pooling (DEPLOY.md) consecutive transactions of one connection
+# may run on different server connections: a server-side cursor (QuerySet.iterator() outside a
+# transaction) would be lost between them, so Django reads such results client-side.
+DATABASE_POOLER = os.getenv("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or 'pgbouncer', got {DATABASE_POOLER!r}")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work beside the writer; IMMEDIATE takes the write lock at BEGIN
@@ -180,6 +191,11 @@ LOGIN_THROTTLE_ADDRESS_LIMIT = envint("LOGIN_THROTTLE_ADDRESS_LIMIT", "100")
 # Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client.
 # Empty: the header is ignored and the client is REMOTE_ADDR (thidua.core.net.client_address).
 TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
+# Behind a TLS-terminating reverse proxy (DEPLOY.md) the proxy says the scheme in X-Forwarded-Proto;
+# believed only when a trusted proxy is configured (gunicorn listens on loopback, so only it can
+# reach the application).
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -259,3 +275,25 @@ LOGGING = {
 # the installation-wide fallbacks.
 DEFAULT_TDKT_BODY_NAME = "Ban Thi đua - Khen thưởng"
 DEMO_ADMIN_USERNAME = os.getenv("DEMO_ADMIN_USERNAME", "admin")
+
+# E-mail of the notifications (thidua/notifications). SMTP when EMAIL_HOST is set; otherwise (a
+# development machine) the mail is printed on the console. EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "thidua@localhost")
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+# The address of the site, for the links in notification mails (e.g. https://thidua.angiang.gov.vn).
+SITE_URL = os.getenv("SITE_URL", "")
+# How many days ahead `manage.py send_notifications` reminds of a deadline.
+NOTIFY_DEADLINE_DAYS = envint("NOTIFY_DEADLINE_DAYS", "7")
+# Live conference (issue #18): a QR check-in code on the projector is accepted for this many
+# seconds after it first appears (the screen shows a new one every half of it, and after each use).
+CONFERENCE_CHECKIN_TOKEN_SECONDS = int(os.environ.get("THIDUA_CONFERENCE_CHECKIN_TOKEN_SECONDS", "60"))

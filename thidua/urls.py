@@ -24,10 +24,13 @@ urlpatterns = [
     path("khen-thuong/", include("thidua.awards.urls")),
     path("ho-so-thanh-tich/", include("thidua.history.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
+    path("dien-hinh-tien-tien/", include("thidua.exemplars.urls")),
     path("de-nghi-khen-thuong/", include("thidua.proposals.urls")),
     path("kiem-phieu/", include("thidua.counting.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
     path("cong-viec/", include("thidua.jobs.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
+    path("xuat-du-lieu/", include("thidua.exports.urls")),
+    path("thong-bao/", include("thidua.notifications.urls")),
     path("api/v1/", include("thidua.api.urls")),
 ]

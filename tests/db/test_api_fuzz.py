@@ -45,7 +45,8 @@ PATH_MODELS = {
     "rounds": "scoring.ScoringRound", "sheets": "scoring.ScoreSheet", "councils": "voting.Council", "polls": "voting.Poll",
     "catalogue": "awards.AwardType", "overrides": "awards.RuleOverride", "awards": "history.AwardRecord",
     "proposals": "proposals.Proposal", "proposal-items": "proposals.ProposalItem", "decisions": "proposals.Decision",
-    "ca-nhan": "org.Person", "don-vi": "org.Unit",
+    "ca-nhan": "org.Person", "don-vi": "org.Unit", "exemplars": "exemplars.Exemplar",
+    "national": "exports.NationalExport", "notifications": "notifications.Notification",
 }
 # The object kind a body or query field names.
 FIELD_MODELS = {
@@ -55,6 +56,7 @@ FIELD_MODELS = {
     "meeting": "blocs.Meeting", "council": "voting.Council", "criteria_set": "scoring.CriteriaSet", "poll": "voting.Poll",
     "proposal": "proposals.Proposal", "candidate": "voting.Candidate", "candidates": "voting.Candidate",
     "subject": "org.Person", "item": "proposals.ProposalItem", "items": "proposals.ProposalItem",
+    "movement": "movements.Movement",
 }
 
 

@@ -192,3 +192,39 @@ def update_initiative(request, uid: UUID, payload: InitiativeUpdateIn):
     item = get_scoped_or_404(user, Initiative.objects.select_related("unit", "copy_of"), "history.edit", uid=uid)
     item = actions.do_edit_initiative(user, item, _data(user, payload), expected_version=payload.version)
     return _out(item)
+
+
+class InitiativePatchIn(Schema):
+    version: int = Field(..., description="Phiên bản đã đọc (compare-and-set)")
+    title: Optional[str] = None
+    content: Optional[str] = None
+    year: Optional[int] = None
+    unit: Optional[UUID] = None
+    owners: Optional[List[OwnerIn]] = Field(None, description="Thay toàn bộ danh sách tác giả (tổng tỷ lệ 100 %)")
+    kind: Optional[KindCode] = None  # type: ignore[valid-type]
+    field: Optional[str] = Field(None, description="Lĩnh vực")
+    benefits: Optional[str] = None
+    applied_at: Optional[str] = None
+
+
+@router.patch("/initiatives/{uid}", response={200: InitiativeOut, **WRITE_ERRORS},
+              summary="Sửa một phần sáng kiến (chỉ các trường gửi lên; kiểm tra lại trùng lặp sau khi lưu)")
+@requires("history.edit")
+def patch_initiative(request, uid: UUID, payload: InitiativePatchIn):
+    user = _user(request)
+    item = get_scoped_or_404(user, Initiative.objects.select_related("unit", "copy_of"), "history.edit", uid=uid)
+    sent = payload.dict(exclude_unset=True)
+    data: dict = {key: sent[key] for key in ("title", "content", "year", "kind", "benefits", "applied_at") if key in sent}
+    if "field" in sent:
+        data["sector"] = sent["field"]
+    if sent.get("unit") is not None:
+        data["unit"] = scoped(user, Unit).filter(uid=payload.unit).first()
+        if data["unit"] is None:
+            raise ActionError("Không tìm thấy đơn vị trong phạm vi được giao.", field="unit")
+    if payload.owners is not None:
+        people = {p.uid: p for p in scoped(user, Person).filter(uid__in=[o.person for o in payload.owners])}
+        if any(o.person not in people for o in payload.owners):
+            raise ActionError("Không tìm thấy tác giả trong phạm vi được giao.", field="owners")
+        data["owners"] = [(people[o.person], o.share) for o in payload.owners]
+    item = actions.do_edit_initiative(user, item, data, expected_version=payload.version)
+    return _out(item)

@@ -14,6 +14,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 ACTION_LABELS: dict[str, str] = {
+    "exports.national.create": "Xuất dữ liệu khen thưởng gửi trung ương",
+    "notifications.notification.read": "Đánh dấu thông báo đã đọc",
+    "notifications.notification.read_all": "Đánh dấu mọi thông báo đã đọc",
+    "notifications.preference.update": "Chọn loại thông báo nhận",
     "awards.pack.create": "Thêm văn bản quy định thi đua, khen thưởng của tỉnh",
     "awards.pack.end": "Kết thúc văn bản quy định của tỉnh",
     "awards.pack_entry.create": "Thêm tham số theo văn bản của tỉnh",
@@ -31,6 +35,10 @@ ACTION_LABELS: dict[str, str] = {
     "org.position.create": "Thêm quá trình công tác",
     "org.person.bulk_create": "Thêm nhiều cá nhân",
     "org.province.load": "Nạp danh mục tỉnh/thành phố",
+    "exemplars.exemplar.create": "Ghi điển hình tiên tiến",
+    "exemplars.exemplar.update": "Sửa điển hình tiên tiến",
+    "exemplars.replication.add": "Ghi nơi nhân rộng điển hình",
+    "exemplars.evidence.add": "Thêm tệp minh chứng điển hình",
     "org.province.settings": "Sửa thiết lập của tỉnh",
     "org.lineage.create": "Ghi nhận sắp xếp tổ chức",
     "org.lineage.record": "Ghi nhận sắp xếp tổ chức",
@@ -104,6 +112,8 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
 
 # Keys of audit rows that are not model fields (or whose model label is not what users say).
 EXTRA_FIELD_LABELS: dict[str, str] = {
+    "replications": "Nhân rộng",
+    "evidence": "Tệp minh chứng",
     "username": "Tên đăng nhập",
     "full_name": "Họ và tên",
     "email": "Thư điện tử",

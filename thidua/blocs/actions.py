@@ -12,6 +12,13 @@ from django.utils import timezone
 from thidua.audit.log import diff, record, snapshot
 from thidua.blocs.models import (
     DEFAULT_DEADLINES,
+    POLL_KINDS,
+    AgendaItem,
+    AgendaKind,
+    AgendaState,
+    CheckInMethod,
+    CheckInTokenUse,
+    ScreenLink,
     Bloc,
     BlocReport,
     BlocKind,
@@ -491,9 +498,12 @@ def do_update_meeting(*, actor, meeting: Meeting, data: dict[str, Any], attendin
             setattr(meeting, key, value)
     _check_meeting(meeting, bloc_year, attending)
     save_with_version(meeting, expected_version, MEETING_FIELDS)
-    meeting.attendance.all().delete()
+    # Units still attending keep their row (and their check-in at the live conference).
+    keep = {u.pk for u in attending}
+    meeting.attendance.exclude(unit_id__in=keep).delete()
+    existing = set(meeting.attendance.values_list("unit_id", flat=True))
     MeetingAttendance.objects.bulk_create(
-        [MeetingAttendance(province_id=bloc_year.province_id, meeting=meeting, unit=u) for u in attending]
+        [MeetingAttendance(province_id=bloc_year.province_id, meeting=meeting, unit=u) for u in attending if u.pk not in existing]
     )
     after = snapshot(meeting)
     after["attending"] = sorted(u.name for u in attending)
@@ -564,3 +574,218 @@ def do_set_deadline_defaults(*, actor, province: Province, defaults: dict[str, t
         record(actor=actor, action="blocs.deadline.defaults", province=province, object_type="blocs.deadlinedefault",
                object_repr=f"Lịch mặc định của {province}", changes=changes)
     return rows
+
+
+# ---------------------------------------------------------------- the live conference (issue #18)
+
+
+def _lead_meeting(actor, meeting: Meeting) -> None:
+    ensure(actor, "bloc.lead", province=meeting.province_id, bloc=meeting.bloc_year.bloc_id)
+
+
+AGENDA_FIELDS = ["kind", "title", "poll", "covenant", "decision", "conclusion"]
+
+
+def _check_agenda_item(item: AgendaItem, meeting: Meeting) -> None:
+    normalise_text_fields(item)
+    if item.kind not in AgendaKind.values:
+        raise ActionError("Hãy chọn loại nội dung của chương trình.", field="kind")
+    if item.poll_id and item.kind not in POLL_KINDS:
+        raise ActionError("Chỉ nội dung bình xét, biểu quyết hoặc bầu Trưởng khối mới gắn với một cuộc bỏ phiếu.", field="poll")
+    if item.poll_id and item.poll.meeting_id != meeting.pk:
+        raise ActionError("Cuộc bỏ phiếu này không thuộc hội nghị.", field="poll")
+    if item.poll_id and AgendaItem.objects.filter(meeting=meeting, poll_id=item.poll_id).exclude(pk=item.pk).exists():
+        raise ActionError("Cuộc bỏ phiếu này đã có trong chương trình hội nghị.", field="poll")
+    # A tổng kết often signs the next year's covenant.
+    if item.covenant_id and (
+        item.kind != AgendaKind.COVENANT or item.covenant.bloc_year.bloc_id != meeting.bloc_year.bloc_id
+        or item.covenant.bloc_year.year not in (meeting.bloc_year.year, meeting.bloc_year.year + 1)
+    ):
+        raise ActionError("Giao ước phải là giao ước của khối năm này hoặc năm sau, gắn với nội dung ký kết giao ước.", field="covenant")
+    if item.decision_id and item.decision.province_id != meeting.province_id:
+        raise ActionError("Quyết định khen thưởng không thuộc tỉnh của khối.", field="decision")
+    if not item.title:
+        item.title = item.poll.title if item.poll_id else (item.covenant.title if item.covenant_id else "")
+    if not item.title:
+        raise ActionError("Hãy nhập nội dung của mục chương trình.", field="title")
+    if len(item.title) > 255:
+        raise ActionError("Nội dung quá dài (tối đa 255 ký tự).", field="title")
+
+
+@transaction.atomic
+def do_add_agenda_item(*, actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
+    """Add an item at the end of the meeting's agenda, linked to what it acts on."""
+    _lead_meeting(actor, meeting)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=models.Max("position"))["m"] or 0
+    item = AgendaItem(province_id=meeting.province_id, meeting=meeting, position=last + 1,
+                      **{k: v for k, v in data.items() if k in AGENDA_FIELDS and v is not None})
+    _check_agenda_item(item, meeting)
+    item.save()
+    record(actor=actor, action="blocs.agenda.add", obj=item, changes=diff({}, snapshot(item)))
+    return item
+
+
+@transaction.atomic
+def do_update_agenda_item(*, actor, item: AgendaItem, data: dict[str, Any], expected_version: int) -> AgendaItem:
+    """Edit an item (its title, links, the meeting's conclusion on it)."""
+    _lead_meeting(actor, item.meeting)
+    before = snapshot(item)
+    for key, value in data.items():
+        if key in AGENDA_FIELDS:
+            setattr(item, key, value)
+    _check_agenda_item(item, item.meeting)
+    save_with_version(item, expected_version, AGENDA_FIELDS)
+    changes = diff(before, snapshot(item))
+    if changes:
+        record(actor=actor, action="blocs.agenda.update", obj=item, changes=changes)
+    return item
+
+
+@transaction.atomic
+def do_remove_agenda_item(*, actor, item: AgendaItem) -> None:
+    _lead_meeting(actor, item.meeting)
+    if item.state != AgendaState.WAITING:
+        raise ActionError("Chỉ bỏ được nội dung chưa tiến hành.")
+    record(actor=actor, action="blocs.agenda.remove", obj=item, changes=diff(snapshot(item), {}))
+    item.delete()
+
+
+@transaction.atomic
+def do_set_live_item(*, actor, meeting: Meeting, item: AgendaItem | None, expected_version: int) -> Meeting:
+    """Move the meeting to `item` (the one live item; the previous one is done), or end the
+    agenda (`item` None: every item done). `expected_version` is the meeting's: two secretaries
+    moving at once do not skip an item."""
+    _lead_meeting(actor, meeting)
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ActionError("Nội dung này không thuộc chương trình của hội nghị.")
+    current = AgendaItem.objects.filter(meeting=meeting, state=AgendaState.LIVE).first()
+    if item is not None and current is not None and current.pk == item.pk:
+        return meeting
+    save_with_version(meeting, expected_version, [])
+    now = timezone.now()
+    if current is not None:
+        AgendaItem.objects.filter(pk=current.pk).update(state=AgendaState.DONE, version=models.F("version") + 1, updated_at=now)
+    if item is None:
+        AgendaItem.objects.filter(meeting=meeting).exclude(state=AgendaState.DONE).update(
+            state=AgendaState.DONE, version=models.F("version") + 1, updated_at=now
+        )
+    else:
+        AgendaItem.objects.filter(pk=item.pk).update(
+            state=AgendaState.LIVE, started_at=item.started_at or now, version=models.F("version") + 1, updated_at=now
+        )
+    record(
+        actor=actor, action="blocs.agenda.live", obj=meeting,
+        changes={"live_item": [current.title if current else None, item.title if item else "Kết thúc chương trình"]},
+    )
+    return meeting
+
+
+def _mark_present_in_open_polls(meeting: Meeting, unit: Unit) -> None:
+    """A unit checked in is present in the meeting's open polls too (their quorum)."""
+    from thidua.voting.models import PollState, Voter
+
+    Voter.objects.filter(poll__meeting=meeting, poll__state=PollState.OPEN, unit=unit, is_present=False).update(
+        is_present=True, updated_at=timezone.now(), version=models.F("version") + 1
+    )
+
+
+@transaction.atomic
+def do_check_in(*, actor, meeting: Meeting, unit: Unit | None = None, token: str | None = None) -> tuple[MeetingAttendance, bool]:
+    """Check a member unit in. With `unit`: the secretary (Trưởng khối, cán bộ TĐKT tỉnh) checks it
+    in by hand. Without: the actor's own unit, from the QR `token` shown on the projector (single
+    use, short-lived) or, with no token, through the API by the member's own account. Returns the
+    attendance and whether it was new; a unit already present is answered as it is (nothing
+    written), so a second call is not an error."""
+    from thidua.blocs import conference
+    from thidua.core.errors import NotPermitted, StateConflict
+
+    if unit is not None:
+        _lead_meeting(actor, meeting)
+        method = CheckInMethod.SECRETARY
+        if not conference.member_units(meeting).filter(pk=unit.pk).exists():
+            raise ActionError(f"{unit.name} không phải đơn vị thành viên của khối năm {meeting.bloc_year.year} (khách mời không điểm danh).", field="unit")
+    else:
+        ensure(actor, "poll.vote")
+        method = CheckInMethod.QR if token is not None else CheckInMethod.API
+        if token is not None:
+            try:
+                conference.check_token(meeting, token)
+            except conference.TokenProblem as exc:
+                raise ActionError(str(exc), field="token") from exc
+        units = conference.units_represented_by(meeting, actor)
+        if not units:
+            raise NotPermitted(
+                "Tài khoản của bạn không đại diện cho đơn vị thành viên nào của khối tại hội nghị này, nên không điểm danh được "
+                "(khách mời dự họp, không biểu quyết). Nếu có nhầm lẫn, hãy báo thư ký hội nghị."
+            )
+        unit = units[0]
+        if token is not None:
+            used = CheckInTokenUse.objects.filter(digest=conference.token_digest(meeting, token)).first()
+            if used is not None and used.user_id != actor.pk:
+                raise StateConflict("Mã điểm danh này đã được dùng. Hãy quét mã QR mới đang hiện trên màn hình hội nghị.", field="token")
+    existing = MeetingAttendance.objects.filter(meeting=meeting, unit=unit).first()
+    if existing is not None and existing.checked_in_at is not None:
+        return existing, False
+    if token is not None:
+        try:
+            with transaction.atomic():
+                CheckInTokenUse.objects.create(meeting=meeting, province_id=meeting.province_id, digest=conference.token_digest(meeting, token), user=actor)
+        except IntegrityError as exc:
+            raise StateConflict("Mã điểm danh này đã được dùng. Hãy quét mã QR mới đang hiện trên màn hình hội nghị.", field="token") from exc
+    person = (actor.get_full_name() or actor.get_username()) if actor is not None and method != CheckInMethod.SECRETARY else ""
+    now = timezone.now()
+    if existing is not None:
+        # Listed beforehand without a time: the check-in completes the row.
+        MeetingAttendance.objects.filter(pk=existing.pk).update(
+            checked_in_at=now, checked_in_by=actor, method=method, representative=existing.representative or person,
+            updated_at=now, version=models.F("version") + 1,
+        )
+        existing.refresh_from_db()
+        attendance = existing
+    else:
+        try:
+            with transaction.atomic():
+                attendance = MeetingAttendance.objects.create(
+                    province_id=meeting.province_id, meeting=meeting, unit=unit, representative=person, checked_in_at=now,
+                    checked_in_by=actor, method=method,
+                )
+        except IntegrityError:
+            # Checked in by someone else a moment ago: the same answer as a second call.
+            return MeetingAttendance.objects.get(meeting=meeting, unit=unit), False
+    _mark_present_in_open_polls(meeting, unit)
+    record(
+        actor=actor, action="blocs.meeting.check_in", obj=meeting,
+        changes={"attending": [None, unit.name], "method": [None, CheckInMethod(method).label]},
+    )
+    return attendance, True
+
+
+@transaction.atomic
+def do_create_screen_link(*, actor, meeting: Meeting, label: str) -> tuple[ScreenLink, str]:
+    """A read-only link for the hall's projector; the secret is shown once, only its digest kept."""
+    import hashlib
+    import secrets
+
+    _lead_meeting(actor, meeting)
+    label = unicodedata.normalize("NFC", label or "").strip() or "Màn hình hội trường"
+    if len(label) > 100:
+        raise ActionError("Tên màn hình tối đa 100 ký tự.", field="label")
+    secret = secrets.token_urlsafe(24)
+    link = ScreenLink.objects.create(
+        province_id=meeting.province_id, meeting=meeting, label=label, prefix=secret[:6],
+        digest=hashlib.sha256(secret.encode()).hexdigest(), created_by=actor,
+    )
+    record(actor=actor, action="blocs.screen.create", obj=link, changes={"label": [None, label], "prefix": [None, link.prefix]})
+    return link, secret
+
+
+@transaction.atomic
+def do_revoke_screen_link(*, actor, link: ScreenLink) -> ScreenLink:
+    _lead_meeting(actor, link.meeting)
+    if link.revoked_at is not None:
+        raise ActionError("Đường dẫn màn hình này đã bị thu hồi trước đó.")
+    link.revoked_at = timezone.now()
+    ScreenLink.objects.filter(pk=link.pk).update(revoked_at=link.revoked_at, version=models.F("version") + 1)
+    record(actor=actor, action="blocs.screen.revoke", obj=link, changes={"revoked_at": [None, link.revoked_at.isoformat()]})
+    return link

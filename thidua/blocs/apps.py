@@ -19,6 +19,8 @@ class BlocsConfig(AppConfig):
         register_scope(m.Covenant, province="province", unit="bloc_year__memberships__unit", bloc="bloc_year__bloc")
         register_scope(m.CovenantCommitment, province="province", unit="unit", bloc="covenant__bloc_year__bloc")
         register_scope(m.Meeting, province="province", unit="bloc_year__memberships__unit", bloc="bloc_year__bloc")
+        register_scope(m.AgendaItem, province="province", unit="meeting__bloc_year__memberships__unit", bloc="meeting__bloc_year__bloc")
+        register_scope(m.ScreenLink, province="province", unit=None, bloc="meeting__bloc_year__bloc")
         register_scope(m.MeetingAttendance, province="province", unit="meeting__bloc_year__memberships__unit", bloc="meeting__bloc_year__bloc")
         register_scope(m.BlocReport, province="province", unit="bloc_year__memberships__unit", bloc="bloc_year__bloc")
         register_scope(m.Membership, province="province", unit="bloc_year__memberships__unit", bloc="bloc_year__bloc")

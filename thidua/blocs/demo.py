@@ -38,7 +38,14 @@ BLOCK_YEARS = {
                      "chair": "Trần Thị Thu Hoài, Chánh Văn phòng HĐND tỉnh",
                      "minutes": "Tổng kết công tác thi đua, khen thưởng năm 2017, triển khai phương hướng, nhiệm vụ năm 2018; công bố kết quả chấm điểm "
                                 "bình xét, suy tôn năm 2017; trao quyền Khối trưởng mới cho Sở Nội vụ; ký kết giao ước thi đua năm 2018."}},
-        {"year": 2018, "head": "Sở Nội vụ", "deputy": None, "decided_on": dt.date(2017, 12, 20), "covenant_signed_on": dt.date(2017, 12, 20)},
+        {"year": 2018, "head": "Sở Nội vụ", "deputy": None, "decided_on": dt.date(2017, 12, 20), "covenant_signed_on": dt.date(2017, 12, 20),
+         # The 20/12/2017 meeting's programme as the article tells it (issue #18: the agenda).
+         "agenda_of": dt.date(2017, 12, 20), "agenda": [
+             ("REPORT", "Tổng kết công tác thi đua, khen thưởng năm 2017; phương hướng, nhiệm vụ năm 2018"),
+             ("DELIBERATION", "Công bố kết quả chấm điểm, bình xét, suy tôn năm 2017"),
+             ("ELECTION", "Trao quyền Khối trưởng năm 2018 cho Sở Nội vụ"),
+             ("COVENANT", "Ký kết giao ước thi đua năm 2018"),
+         ]},
     ],
     "lai-chau-2022": [
         {"year": 2022, "head": "Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh", "deputy": None, "registrations": True,
@@ -138,6 +145,25 @@ def _ensure_covenant(bloc_year: BlocYear, signed_on: dt.date, stats: Counter) ->
     stats["covenants"] += 1
 
 
+def _ensure_agenda(bloc_year: BlocYear, spec: dict, stats: Counter) -> None:
+    """The programme of a past meeting, every item done (nobody checked in: the attendance stays
+    as recorded). The covenant item links the year's covenant when there is one."""
+    from thidua.blocs.models import AgendaItem
+
+    meeting = Meeting.objects.filter(bloc_year__bloc=bloc_year.bloc, held_on=spec["agenda_of"]).first()
+    if meeting is None or AgendaItem.objects.filter(meeting=meeting).exists():
+        return
+    covenant = Covenant.objects.filter(bloc_year=bloc_year).first()
+    for kind, title in spec["agenda"]:
+        data = {"kind": kind, "title": title}
+        if kind == "COVENANT" and covenant is not None:
+            data["covenant"] = covenant
+        actions.do_add_agenda_item(actor=None, meeting=meeting, data=data)
+    meeting.refresh_from_db()
+    actions.do_set_live_item(actor=None, meeting=meeting, item=None, expected_version=meeting.version)
+    stats["agenda_items"] += len(spec["agenda"])
+
+
 def _registration_sent_on(bloc_year: BlocYear) -> dt.date:
     """The first working days of the year, and never after the block's registration deadline."""
     start = dt.date(bloc_year.year, 1, 10)
@@ -211,5 +237,7 @@ def load_block_demo(blocks: list[dict]) -> Counter:
                 _ensure_covenant(bloc_year, spec["covenant_signed_on"], stats)
             if spec.get("registrations"):
                 _ensure_registrations(bloc_year, stats)
+            if spec.get("agenda"):
+                _ensure_agenda(bloc_year, spec, stats)
         _ensure_movements(province, MOVEMENTS.get(block["key"], []), stats)
     return stats

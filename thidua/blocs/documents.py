@@ -177,6 +177,12 @@ def report_spec(report, number: str, issued_on: dt.date | None) -> Built:
             )
         )
     body += _paragraphs(report.results)
+    # Điển hình tiên tiến and sáng kiến of the member units that year, from their registries.
+    from thidua.exemplars.report import exemplar_blocks, initiative_blocks
+
+    member_ids = [m.unit_id for m in members]
+    body += exemplar_blocks(member_ids, bloc_year.year, heading="Công tác phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến")
+    body += initiative_blocks(member_ids, bloc_year.year, heading="Sáng kiến, đề tài")
     body.append(Heading("III. KẾT QUẢ BÌNH XÉT, XẾP LOẠI"))
     body += _paragraphs(report.deliberation)
     body.append(Heading("IV. ĐỀ NGHỊ KHEN THƯỞNG"))

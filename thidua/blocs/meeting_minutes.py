@@ -43,10 +43,54 @@ def _published_ranking(meeting: Meeting) -> list[list[str]]:
     return rows
 
 
-def _vote_lines(meeting: Meeting) -> list[str]:
+def _attending_text(attendance) -> str:
+    """Attending units; at a live conference each with how and when it checked in."""
+    from django.utils import timezone
+
+    parts = []
+    for a in attendance:
+        if a.checked_in_at is None:
+            parts.append(a.unit.name)
+            continue
+        how = "thư ký điểm danh" if a.method == "SECRETARY" else "tự điểm danh"
+        parts.append(f"{a.unit.name} ({how} lúc {timezone.localtime(a.checked_in_at):%H:%M})")
+    return ", ".join(parts)
+
+
+def _agenda_paragraphs(meeting: Meeting) -> tuple[list, set[int]]:
+    """The agenda as it happened: each item in order, what it acted on, the result of its vote
+    (the tally's own words, as the projector showed them) and the meeting's conclusion on it.
+    Returns the paragraphs and the polls they covered."""
+    from thidua.blocs.conference import result_lines
+    from thidua.blocs.models import AgendaState
+
+    paragraphs: list = []
+    covered: set[int] = set()
+    for n, item in enumerate(meeting.agenda.select_related("poll", "covenant", "decision").order_by("position", "pk"), start=1):
+        text = f"{n}. {item.get_kind_display()}: {item.title}"
+        if item.covenant_id:
+            text += f" (giao ước “{item.covenant.title}”, {item.covenant.get_state_display().lower()})"
+        if item.decision_id:
+            text += f" (quyết định {item.decision})"
+        if item.state == AgendaState.WAITING:
+            text += " — không tiến hành"
+        paragraphs.append(Paragraph(text + "."))
+        if item.poll_id:
+            covered.add(item.poll_id)
+            if item.poll.state == "RESULT":
+                paragraphs += [Paragraph(line) for line in result_lines(item.poll)]
+                if item.poll.result_sha256:
+                    paragraphs.append(Paragraph(f"Mã kiểm tra SHA-256 của kết quả: {item.poll.result_sha256}.", italic=True))
+            else:
+                paragraphs.append(Paragraph(f"Cuộc bỏ phiếu “{item.poll.title}”: {item.poll.get_state_display().lower()}.", italic=True))
+        paragraphs += [Paragraph(f"Kết luận: {line}") for line in _lines(item.conclusion)]
+    return paragraphs, covered
+
+
+def _vote_lines(meeting: Meeting, skip: set[int] | None = None) -> list[str]:
     """One line per vote of the meeting with a result: what was voted and what came out."""
     lines = []
-    for poll in meeting.polls.filter(state="RESULT").order_by("held_on", "pk"):
+    for poll in meeting.polls.filter(state="RESULT").exclude(pk__in=skip or set()).order_by("held_on", "pk"):
         result = poll.result or {}
         labels = {str(c.pk): c.label for c in poll.candidates.all()}
         chosen = [labels.get(str(r["id"])) or r.get("name") or str(r["id"]) for r in result.get("results", []) if r.get("selected")]
@@ -83,7 +127,8 @@ def meeting_minutes_spec(meeting: Meeting, number: str, issued_on: dt.date | Non
     # Issued by the head unit in the block's name and ký hiệu (docs/documents.md, bloc_issuer).
     issuer = bloc_issuer(bloc_year, what="biên bản hội nghị")
     head = issuer.head
-    attending = [a.unit.name for a in meeting.attendance.select_related("unit").order_by("unit__name")]
+    attendance = list(meeting.attendance.select_related("unit").order_by("unit__name"))
+    attending = [a.unit.name for a in attendance]
     members = [m.unit.name for m in bloc_year.memberships.filter(left_on__isnull=True).select_related("unit").order_by("unit__name")]
     absent = [name for name in members if name not in attending]
     body: list = [
@@ -102,21 +147,23 @@ def meeting_minutes_spec(meeting: Meeting, number: str, issued_on: dt.date | Non
     heading("THÀNH PHẦN")
     if meeting.chair:
         body.append(Paragraph(f"Chủ trì: {meeting.chair}."))
-    body.append(Paragraph(f"Đơn vị thành viên dự họp ({len(attending)}/{len(members)}): {', '.join(attending) or 'không có'}."))
+    body.append(Paragraph(f"Đơn vị thành viên dự họp ({len(attending)}/{len(members)}): {_attending_text(attendance) or 'không có'}."))
     if absent:
         body.append(Paragraph(f"Vắng mặt ({len(absent)}): {', '.join(absent)}."))
     guests = _lines(meeting.guests)
     if guests:
         body.append(Paragraph(f"Khách mời (dự họp, không biểu quyết): {'; '.join(guests)}."))
     heading("NỘI DUNG")
+    # A live conference (issue #18): the agenda as it happened, then any text the secretary added.
+    agenda, covered = _agenda_paragraphs(meeting)
     items = _lines(meeting.minutes)
-    body += [Paragraph(line) for line in items] or [Paragraph("Biên bản chưa ghi nội dung hội nghị.", italic=True)]
+    body += agenda + [Paragraph(line) for line in items] or [Paragraph("Biên bản chưa ghi nội dung hội nghị.", italic=True)]
     ranking = _published_ranking(meeting)
     if ranking:
         heading("KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG")
         body.append(Paragraph(f"Hội nghị công bố kết quả chấm điểm, xếp hạng thi đua năm {bloc_year.year}:"))
         body.append(Table(["Hạng", "Đơn vị", "Tổng điểm", "Xếp loại"], ranking, widths_mm=[18, 82, 30, 35]))
-    votes = _vote_lines(meeting)
+    votes = _vote_lines(meeting, skip=covered)
     if votes:
         heading("KẾT QUẢ BÌNH XÉT, BIỂU QUYẾT")
         body += [Paragraph(line) for line in votes]

@@ -267,10 +267,20 @@ class Meeting(TenantModel):
         return f"{self.get_kind_display()} ngày {self.held_on:%d/%m/%Y}"
 
 
+class CheckInMethod(models.TextChoices):
+    QR = "QR", "Quét mã QR trên màn hình hội nghị"
+    SECRETARY = "SECRETARY", "Thư ký điểm danh"
+    API = "API", "Điểm danh qua API"
+
+
 class MeetingAttendance(TenantModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     representative = models.CharField("Người dự", max_length=255, blank=True)
+    # Set when the unit checked in at the live conference (empty: recorded after the meeting).
+    checked_in_at = models.DateTimeField("Điểm danh lúc", null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    method = models.CharField("Cách điểm danh", max_length=10, choices=CheckInMethod.choices, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["province", "meeting", "unit"], name="blocs_attendance_uniq")]
@@ -300,3 +310,86 @@ class BlocReport(TenantModel):
 
     def __str__(self) -> str:
         return f"Báo cáo {self.get_kind_display().lower()} {self.bloc_year.year} — {self.bloc_year.bloc.name}"
+
+
+# ---------------------------------------------------------------- the live conference (issue #18)
+
+
+class AgendaKind(models.TextChoices):
+    REPORT = "REPORT", "Báo cáo"
+    DELIBERATION = "DELIBERATION", "Bình xét thi đua"
+    POLL = "POLL", "Biểu quyết, bỏ phiếu"
+    ELECTION = "ELECTION", "Bầu Trưởng khối, Phó Trưởng khối năm sau"
+    COVENANT = "COVENANT", "Ký kết giao ước thi đua"
+    AWARDING = "AWARDING", "Trao thưởng, trao cờ"
+    FREE = "FREE", "Nội dung khác"
+
+
+# Agenda kinds whose item acts on a vote of the meeting.
+POLL_KINDS = (AgendaKind.DELIBERATION, AgendaKind.POLL, AgendaKind.ELECTION)
+
+
+class AgendaState(models.TextChoices):
+    WAITING = "WAITING", "Chưa tiến hành"
+    LIVE = "LIVE", "Đang tiến hành"
+    DONE = "DONE", "Đã xong"
+
+
+class AgendaItem(TenantModel):
+    """One item of a block meeting's agenda (chương trình hội nghị). At most one is live: the
+    database refuses a second (constraint below)."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="Hội nghị", on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField("Thứ tự")
+    kind = models.CharField("Loại nội dung", max_length=14, choices=AgendaKind.choices)
+    title = models.CharField("Nội dung", max_length=255)
+    poll = models.ForeignKey("voting.Poll", verbose_name="Cuộc bỏ phiếu", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items")
+    covenant = models.ForeignKey(Covenant, verbose_name="Giao ước thi đua", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        "proposals.Decision", verbose_name="Quyết định khen thưởng", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conclusion = models.TextField("Kết luận của hội nghị", blank=True)
+    state = models.CharField("Tình trạng", max_length=8, choices=AgendaState.choices, default=AgendaState.WAITING)
+    started_at = models.DateTimeField("Bắt đầu lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Nội dung chương trình hội nghị"
+        verbose_name_plural = "Chương trình hội nghị"
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "meeting", "position"], name="blocs_agenda_position_uniq"),
+            models.UniqueConstraint(fields=["meeting"], condition=Q(state="LIVE"), name="blocs_agenda_one_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class CheckInTokenUse(models.Model):
+    """A QR check-in token that has been used (single use). The tokens themselves are never
+    stored: they are signed, dated strings (thidua/blocs/conference.py)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey("org.Province", on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "Mã điểm danh đã dùng"
+        verbose_name_plural = "Mã điểm danh đã dùng"
+
+
+class ScreenLink(TenantModel):
+    """A read-only link for the hall's projector. Only the SHA-256 of its secret is stored."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="Hội nghị", on_delete=models.CASCADE, related_name="screen_links")
+    label = models.CharField("Tên màn hình", max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField("Thu hồi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Đường dẫn màn hình hội nghị"
+        verbose_name_plural = "Đường dẫn màn hình hội nghị"
+        ordering = ["meeting", "created_at", "pk"]

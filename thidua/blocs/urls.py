@@ -1,5 +1,6 @@
 from django.urls import path
 
+from thidua.blocs import conference_views as live
 from thidua.blocs import views
 
 app_name = "blocs"
@@ -26,4 +27,17 @@ urlpatterns = [
     path("nam/<uuid:uid>/bao-cao/<slug:kind>/", views.report_page, name="report"),
     path("<uuid:uid>/luan-phien/", views.rotation_set, name="rotation_set"),
     path("nam/<uuid:uid>/han/", views.deadline_set, name="deadline_set"),
+    # The live conference (issue #18).
+    path("hoi-nghi/<uuid:uid>/dieu-hanh/", live.conference_page, name="conference"),
+    path("hoi-nghi/<uuid:uid>/chuong-trinh/them/", live.agenda_add, name="agenda_add"),
+    path("hoi-nghi/<uuid:uid>/chuong-trinh/chuyen/", live.agenda_live, name="agenda_live"),
+    path("chuong-trinh/<uuid:uid>/ket-luan/", live.agenda_conclusion, name="agenda_conclusion"),
+    path("chuong-trinh/<uuid:uid>/xoa/", live.agenda_remove, name="agenda_remove"),
+    path("chuong-trinh/<uuid:uid>/bo-phieu/", live.agenda_poll, name="agenda_poll"),
+    path("hoi-nghi/<uuid:uid>/diem-danh/", live.secretary_check_in, name="secretary_check_in"),
+    path("hoi-nghi/<uuid:uid>/diem-danh-qr/", live.checkin_qr, name="checkin_qr"),
+    path("hoi-nghi/<uuid:uid>/man-hinh/them/", live.screen_create, name="screen_create"),
+    path("man-hinh/<uuid:uid>/thu-hoi/", live.screen_revoke, name="screen_revoke"),
+    path("man-hinh/<str:secret>/", live.screen, name="screen"),
+    path("man-hinh/<str:secret>/noi-dung/", live.screen_live, name="screen_live"),
 ]

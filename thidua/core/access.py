@@ -65,6 +65,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # A unit leader reviews and decides only its own unit's dossiers within its authority (checked in the action).
     "proposal.review": PROVINCE_MANAGERS | {Role.APPRAISAL_BOARD, Role.UNIT_LEADER},
     "decision.issue": PROVINCE_MANAGERS | {Role.UNIT_LEADER},
+    # The national export of a province's decisions and awards (issue #15): the province's officers.
+    "export.national": PROVINCE_MANAGERS,
     # Things every signed-in user may do to themselves (own API tokens, own password).
     "self.manage": ALL_ROLES,
 }
@@ -103,6 +105,7 @@ ACTION_LABELS = {
     "proposal.edit": "Lập, gửi hồ sơ đề nghị khen thưởng",
     "proposal.review": "Tiếp nhận, thẩm định hồ sơ đề nghị",
     "decision.issue": "Ban hành, ghi nhận quyết định khen thưởng",
+    "export.national": "Xuất dữ liệu khen thưởng gửi trung ương",
     "self.manage": "Quản lý tài khoản của mình",
 }
 

@@ -9,4 +9,6 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_of(user)
-    return {"menu": menu_for(request, scope), "user_scope": scope}
+    from thidua.notifications.selectors import unread_count
+
+    return {"menu": menu_for(request, scope), "user_scope": scope, "unread_notifications": unread_count(user)}

@@ -57,8 +57,10 @@ MENU: list[MenuItem] = [
         [
             MenuItem("Hồ sơ đề nghị", "proposals:proposal_list", "registry.view"),
             MenuItem("Quyết định khen thưởng", "proposals:decision_list", "registry.view"),
+            MenuItem("Xuất dữ liệu gửi trung ương", "exports:national", "export.national"),
             MenuItem("Ai đủ điều kiện", "history:batch", "registry.view"),
             MenuItem("Sổ sáng kiến", "initiatives:list", "registry.view"),
+            MenuItem("Điển hình tiên tiến", "exemplars:list", "registry.view"),
             MenuItem("Tra cứu điều kiện", "awards:whatif", "rules.evaluate"),
             MenuItem("Danh mục danh hiệu, hình thức", "awards:catalogue_list", "rules.view"),
             MenuItem("Tiêu chuẩn, quy định", "awards:rule_list", "rules.view"),

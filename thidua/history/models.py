@@ -157,7 +157,7 @@ class AwardRecord(SubjectRecord):
         """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
         from thidua.awards.selectors import award_label
 
-        return award_label(self.award_code, self.province)
+        return award_label(self.award_code, self.province_id)
 
     @property
     def decision_text(self) -> str:

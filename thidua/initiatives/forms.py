@@ -25,10 +25,11 @@ class InitiativeForm(VietnameseFormMixin, forms.Form):
     applied_at = forms.CharField(label="Nơi đã áp dụng", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     confirm_copy = forms.BooleanField(label="Tôi đã xem các sáng kiến giống ở trên và vẫn muốn lưu", required=False)
 
-    def __init__(self, *args, people=(), **kwargs):
+    def __init__(self, *args, people=(), owner_rows: int = OWNER_ROWS, **kwargs):
         super().__init__(*args, **kwargs)
+        self.owner_rows = max(OWNER_ROWS, owner_rows)
         choices = [("", "— Chọn —")] + [(str(p.uid), p.full_name) for p in people]
-        for i in range(1, OWNER_ROWS + 1):
+        for i in range(1, self.owner_rows + 1):
             self.fields[f"owner_{i}"] = forms.ChoiceField(label=f"Tác giả {i}", choices=choices, required=i == 1)
             self.fields[f"share_{i}"] = forms.IntegerField(label=f"Tỷ lệ đóng góp của tác giả {i} (%)", required=i == 1,
                                                            initial=100 if i == 1 else None)
@@ -38,11 +39,22 @@ class InitiativeForm(VietnameseFormMixin, forms.Form):
 
     def owners(self) -> list[tuple[str, int]]:
         rows = []
-        for i in range(1, OWNER_ROWS + 1):
+        for i in range(1, self.owner_rows + 1):
             uid, share = self.cleaned_data.get(f"owner_{i}"), self.cleaned_data.get(f"share_{i}")
             if uid:
                 rows.append((uid, share if share is not None else 0))
         return rows
+
+
+class EditInitiativeForm(InitiativeForm):
+    """The same fields, prefilled, with the version read (compare-and-set)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].help_text = "Sửa trực tiếp, hoặc tải lên tệp DOCX, PDF mới để thay nội dung."
+        self.fields["confirm_copy"] = self.fields.pop("confirm_copy")
 
 
 class RecogniseForm(VietnameseFormMixin, forms.Form):

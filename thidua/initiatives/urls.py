@@ -10,5 +10,6 @@ urlpatterns = [
     path("nhap/", views.import_page, name="import"),
     path("nhap/mau.xlsx", views.import_template, name="import_template"),
     path("<uuid:uid>/", views.detail_page, name="detail"),
+    path("<uuid:uid>/sua/", views.edit_page, name="edit"),
     path("<uuid:uid>/cong-nhan/", views.recognise, name="recognise"),
 ]

@@ -87,15 +87,64 @@ def create_page(request):
                   {"form": form, "unit": unit, "matches": matches, "flagged": flagged}, status=status)
 
 
+@access("history.edit")
+def edit_page(request, uid):
+    """Edit a stored initiative: the copy check runs again before saving (a likely copy needs the
+    confirmation box), the save re-flags it against the province's initiatives; compare-and-set."""
+    item = get_scoped_or_404(request.user, Initiative.objects.select_related("unit", "person__unit"), "history.edit", uid=uid)
+    unit = item.unit or item.person.unit
+    owners = list(item.owners.select_related("person"))
+    people = list(scoped(request.user, Person, "history.edit").filter(unit=unit).order_by(vi_order("full_name")))
+    known = {p.pk for p in people}
+    people += [o.person for o in owners if o.person_id not in known]  # an author who moved keeps their share
+    initial = {"title": item.title, "kind": item.kind, "year": item.year, "sector": item.sector, "content": item.content,
+               "benefits": item.benefits, "applied_at": item.applied_at, "version": item.version}
+    for i, owner in enumerate(owners, start=1):
+        initial[f"owner_{i}"], initial[f"share_{i}"] = str(owner.person.uid), owner.share
+    form = forms.EditInitiativeForm(request.POST or None, request.FILES or None, people=people, initial=initial,
+                                    owner_rows=len(owners))
+    matches, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            content = data["content"]
+            if data.get("file"):
+                upload = data["file"]
+                content = files.extract_text(upload.name, upload.read(files.MAX_BYTES + 1))
+            matches = selectors.similar(request.user, title=data["title"], content=content, exclude_uid=item.uid, limit=5)
+            flagged = any(m.likely_copy for m in matches)
+            if "check" in request.POST or (flagged and not data["confirm_copy"]):
+                form.data = form.data.copy()
+                form.data["content"] = content
+                status = 200 if "check" in request.POST else 422
+            else:
+                by_uid = {str(p.uid): p for p in people}
+                actions.do_edit_initiative(request.user, item, {
+                    "title": data["title"], "content": content, "year": data["year"], "kind": data["kind"],
+                    "sector": data["sector"], "benefits": data["benefits"], "applied_at": data["applied_at"],
+                    "owners": [(by_uid[uid], share) for uid, share in form.owners()]}, expected_version=data["version"])
+                messages.success(request, "Đã lưu thay đổi của sáng kiến; đã kiểm tra lại trùng lặp.")
+                return redirect("initiatives:detail", uid=item.uid)
+        except ActionError as exc:
+            apply_action_error(form, exc, {"owners": "owner_1", "unit": "owner_1"})
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    flagged = bool(matches and any(m.likely_copy for m in matches))
+    return render(request, "initiatives/form.html",
+                  {"form": form, "unit": unit, "item": item, "matches": matches, "flagged": flagged}, status=status)
+
+
 @access("registry.view")
 def detail_page(request, uid):
     item = get_scoped_or_404(request.user, Initiative.objects.select_related("unit", "copy_of", "used_for_award"), uid=uid)
     matches = selectors.similar(request.user, title=item.title, content=item.content, exclude_uid=item.uid, limit=5)
     can_recognise = scope_of(request.user).can("initiative.recognise") and not item.recognised
     form = forms.RecogniseForm(initial={"version": item.version, "level": "BASE"})
+    can_edit = scoped(request.user, Initiative, "history.edit").filter(pk=item.pk).exists()
     return render(request, "initiatives/detail.html", {
         "item": item, "owners": item.owners.select_related("person"), "matches": matches, "form": form,
-        "can_recognise": can_recognise})
+        "can_recognise": can_recognise, "can_edit": can_edit})
 
 
 @access("initiative.recognise")

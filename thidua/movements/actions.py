@@ -18,6 +18,7 @@ from thidua.blocs.models import BlocYear
 from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
 from thidua.core.errors import ActionError, ConcurrentEditError
+from thidua.notifications import events as notify
 from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
 from thidua.movements.models import Movement, MovementLevel, Registration, RegistrationItem, SubjectKind
@@ -247,9 +248,11 @@ def do_return_registration(*, actor, registration: Registration, reason: str, ex
     reason = (reason or "").strip()
     if not reason:
         raise ActionError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", field="reason")
-    return _transition(
+    registration = _transition(
         actor, registration, "return", expected_version, return_reason=reason, decided_at=timezone.now(), decided_by=actor if actor else None
     )
+    notify.registration_returned(registration, reason)
+    return registration
 
 
 @transaction.atomic

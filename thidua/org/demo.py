@@ -369,7 +369,8 @@ def accounts_summary(doc: dict[str, Any] | None = None) -> str:
 
 LATER_DEMOS = (
     "thidua.scoring.demo", "thidua.voting.demo", "thidua.counting.demo",
-    "thidua.awards.demo", "thidua.history.demo", "thidua.proposals.demo",
+    "thidua.awards.demo", "thidua.history.demo", "thidua.proposals.demo", "thidua.exemplars.demo",
+    "thidua.notifications.demo",
 )
 
 

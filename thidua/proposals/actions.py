@@ -25,6 +25,7 @@ from thidua.core.access import ensure, provinces_for
 from thidua.core.cas import save_with_version
 from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
+from thidua.notifications import events as notify
 from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
 from thidua.org.models import Person, Province, Unit
@@ -568,6 +569,8 @@ def do_transition(*, actor, proposal: Proposal, event: str, expected_version: in
     if reason:
         changes["reason"] = [None, reason]
     record(actor=actor, action=f"proposals.proposal.{event}", obj=proposal, changes=changes, note=reason)
+    if event == "return":
+        notify.proposal_returned(proposal, reason)
     return proposal
 
 
@@ -783,6 +786,7 @@ def do_issue_decision(*, actor, proposal: Proposal, data: dict[str, Any], expect
         actor=actor, action="proposals.decision.issue", obj=decision,
         changes={"recipients": [None, len(recipients)], "money_total": [None, decision.money_total], "proposal": [PROPOSAL_STATES[old_state], PROPOSAL_STATES["DECIDED"]]},
     )
+    notify.decision_issued(decision, notify.decision_unit_ids(decision))
     return decision
 
 
@@ -839,6 +843,7 @@ def do_record_external_decision(
         _event(proposal, actor, "decide", "PRESENTED", "DECIDED", f"Quyết định số {decision.reference}")
         changes["proposal"] = [PROPOSAL_STATES["PRESENTED"], PROPOSAL_STATES["DECIDED"]]
     record(actor=actor, action="proposals.decision.record_external", obj=decision, changes=changes)
+    notify.decision_issued(decision, notify.decision_unit_ids(decision))
     return decision
 
 

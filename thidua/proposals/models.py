@@ -178,7 +178,7 @@ class ProposalItem(SubjectMixin, TenantModel):
         """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
         from thidua.awards.selectors import award_label
 
-        return award_label(self.award, self.province)
+        return award_label(self.award, self.province_id)
 
     def blocking(self) -> list[dict]:
         """Blockers that stop the dossier (a HOLD stops it until the decider overrides it)."""
@@ -343,7 +343,7 @@ class DecisionRecipient(SubjectMixin, TenantModel):
         """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
         from thidua.awards.selectors import award_label
 
-        return award_label(self.award, self.province)
+        return award_label(self.award, self.province_id)
 
     @property
     def amount_text(self) -> str:

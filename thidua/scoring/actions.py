@@ -24,6 +24,7 @@ from thidua.core.access import ensure
 from thidua.core.cas import save_with_version
 from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, NotPermitted
+from thidua.notifications import events as notify
 from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
 from thidua.org.models import Province, Unit
@@ -818,6 +819,8 @@ def do_transition_sheet(*, actor, sheet: ScoreSheet, event: str, reason: str = "
         actor=actor, action=f"scoring.sheet.{event}", obj=sheet,
         changes={"state": [core.SHEET_STATES[old_state], core.SHEET_STATES[new_state]]}, note=reason,
     )
+    if event == "return":
+        notify.sheet_returned(sheet, new_state, reason)
     return sheet
 
 

@@ -59,6 +59,7 @@ from thidua.core.access import HEAD_UNIT_ROLES, PERMISSIONS, GrantScope, Scope, 
 from thidua.core.cas import save_with_version
 from thidua.core.crashpoints import crashpoint
 from thidua.core.errors import ActionError, ConcurrentEditError, StateConflict
+from thidua.notifications import events as notify
 from thidua.core.models import normalise_text_fields
 from thidua.rules import voting as voting_rules
 from thidua.rules.errors import WhatIfError
@@ -541,6 +542,8 @@ def do_open_poll(*, actor, poll: Poll, expected_version: int, delegates: dict | 
         changes={"state": [PollState.DRAFT, PollState.OPEN], "electorate_size": [None, len(rows)],
                  "electorate": [None, [v.label for v in rows]]},
     )
+    # Those who may vote hear that the poll opened (from the electorate snapshot, not the ballots).
+    notify.poll_opened(poll, [v.user_id for v in rows if v.user_id])
     return poll
 
 

@@ -32,6 +32,7 @@ def register(matrix):
     matrix.SAMPLES.update({
         "initiatives:detail": S(lambda w: {"uid": _initiative(w).uid}, seen),
         "initiatives:recognise": S(lambda w: {"uid": _initiative(w).uid}, seen),
+        "initiatives:edit": S(lambda w: {"uid": _initiative(w).uid}, seen),
     })
     name = "thidua.initiatives.actions."
     matrix.ACTIONS.update({
