@@ -17,6 +17,7 @@ def _context_page(browser, live_server, browser_log, viewport):
     # axe; the CSP itself is checked by every other browser test.
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=viewport, bypass_csp=True)
     context.set_default_timeout(15_000)
+    context.set_default_navigation_timeout(30_000)  # the first request warms the live server up
     page = context.new_page()
     browser_log.attach(page)
     return page

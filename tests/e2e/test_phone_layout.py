@@ -40,6 +40,9 @@ _OVERFLOW = "[document.documentElement.scrollWidth, window.innerWidth]"
 def _phone(browser, live_server, browser_log):
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE, has_touch=True, is_mobile=True)
     context.set_default_timeout(10_000)
+    # The first request of a session warms the live server up (URL conf, templates): on a loaded
+    # machine it can take longer than any later page.
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
     browser_log.attach(page)
     page.on("dialog", lambda dialog: dialog.accept())
