@@ -34,6 +34,8 @@ _SMALL_TARGETS = """
 }
 """
 
+# In a mobile browser a page wider than the screen makes the browser zoom out, which widens
+# window.innerWidth with it: the page width is compared with the innerWidth and the phone's 360 px.
 _OVERFLOW = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 
@@ -55,6 +57,7 @@ def _check_page(page, name: str, url: str) -> list[str]:
     if response.status != 200:
         return [f"{name} ({url}): HTTP {response.status}"]
     scroll_width, inner_width = page.evaluate(_OVERFLOW)
+    inner_width = min(inner_width, PHONE["width"])
     if scroll_width > inner_width:
         problems.append(f"{name} ({url}): trang rộng {scroll_width} px > màn hình {inner_width} px")
     small = page.evaluate(_SMALL_TARGETS, TOUCH)
