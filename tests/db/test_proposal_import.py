@@ -304,6 +304,8 @@ def test_patch_a_unit_outside_the_dossier_is_refused_and_nothing_written(world, 
     both = client.patch(f"{API}/{uid}/rows/{row}", {"unit": str(sub_units["th_hc"].uid), "person": str(staff["tam"].uid)},
                         content_type="application/json")
     assert both.status_code == 422 and "không chọn cả hai" in both.json()["error"]["message"]
+    person_award = client.patch(f"{API}/{uid}/rows/{row}", {"award": "LDTT"}, content_type="application/json")
+    assert person_award.status_code == 422 and "không dành cho tập thể" in person_award.json()["error"]["message"]
     imp.refresh_from_db()
     assert (imp.row(row)["status"], imp.row(row)["unit"], imp.version) == ("AMBIGUOUS", None, version_before)
     assert AuditLog.objects.count() == audit_before and Proposal.objects.count() == 0
@@ -431,6 +433,8 @@ def test_demo_loader_leaves_a_word_list_waiting_for_the_officer(db):
     imp = ProposalImport.objects.get(file_name="danh-sach-de-nghi-ban-tuyen-giao-2025.docx")
     statuses = {r["name"]: r["status"] for r in imp.rows}
     assert statuses.pop("Phạm Văn Khải") == "UNKNOWN"
+    collective = next(r for r in imp.rows if r.get("subject") == "collective")
+    assert (collective["status"], collective["unit"], collective["award"]) == ("MATCHED", str(imp.unit.uid), "TTLDXS")
     assert set(statuses.values()) == {"MATCHED"}
     assert imp.state == "OPEN" and imp.left_out_rows() and Proposal.objects.filter(title=imp.title).count() == 0
     load_demo()  # idempotent
