@@ -276,7 +276,7 @@ def do_create_proposal_from_poll(*, actor, poll) -> Proposal:
 @transaction.atomic
 def do_create_proposal_from_import(*, actor, proposer_unit: Unit, data: dict[str, Any], rows: list[dict[str, Any]], source: dict[str, Any]) -> Proposal:
     """A unit's draft dossier from the Word danh sách the officer confirmed (thidua/docimport, issue
-    #15): the proposal, one item per row ({"person", "award", "achievements"}) checked like
+    #15): the proposal, one item per row ({"person" or "unit", "award", "achievements"}) checked like
     do_add_item, the source file attached ({"name", "path", "sha256", "size"}); one audit row."""
     ensure(actor, "proposal.edit", unit=proposer_unit)
     proposal = Proposal(province_id=proposer_unit.province_id, proposer_unit=proposer_unit)
@@ -292,12 +292,15 @@ def do_create_proposal_from_import(*, actor, proposer_unit: Unit, data: dict[str
     ProposalAudience.objects.create(province_id=proposal.province_id, proposal=proposal, unit=proposer_unit)
     items, seen = [], set()
     for row in rows:
-        person, award = row["person"], row["award"]
-        _check_subject(proposal, person, None, award)
-        if (person.pk, award) in seen:
-            raise ActionError(f"{person} có hai lần với {award_label(award)}.", field="rows")
-        seen.add((person.pk, award))
-        item = ProposalItem(province_id=proposal.province_id, proposal=proposal, person=person, award=award, achievements=row.get("achievements") or "")
+        person, unit = _subject_from(row)
+        award = row["award"]
+        _check_subject(proposal, person, unit, award)
+        key = ("person", person.pk) if person else ("unit", unit.pk)
+        if (key, award) in seen:
+            raise ActionError(f"{person or unit} có hai lần với {award_label(award)}.", field="rows")
+        seen.add((key, award))
+        item = ProposalItem(province_id=proposal.province_id, proposal=proposal, person=person, unit=unit, award=award,
+                            achievements=row.get("achievements") or "")
         normalise_text_fields(item)
         items.append(item)
     ProposalItem.objects.bulk_create(items)
