@@ -24,9 +24,13 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The background-job worker (django-tasks' database backend: no other broker) runs beside gunicorn
+# and is stopped when gunicorn stops (Ctrl+C, an error, or the shell exiting).
 run: demo
 	@$(PY) manage.py demo_admin
-	$(VENV)/bin/gunicorn thidua.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 120 --access-logfile - --error-logfile -
+	@$(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn thidua.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --timeout 120 --access-logfile - --error-logfile -
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

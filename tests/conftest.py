@@ -35,3 +35,10 @@ def _fast_password_hashing(settings):
     """Fixtures create many accounts; the strength of the production hasher is not under test
     (tests/db/test_accounts.py checks passwords through check_password, which any hasher serves)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background jobs (thidua/jobs) run inside the request that starts them, deterministically;
+    tests/db/test_jobs.py also runs one through the database backend and an in-process worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,6 +7,9 @@
 - `party_list()`: a Party committee's list (HD 36 layout): "TT", "Họ và tên đảng viên" with
   "Đồng chí" and the chức vụ on a second line, "Chi bộ", "Hình thức đề nghị khen thưởng", and the
   award named once in the heading instead of a column.
+- `collective_list()`: the state layout with a "Tập thể" section (Tập thể lao động tiên tiến for
+  "Chi bộ Văn phòng", for "Phòng Tổng hợp" (two sub-units of similar names), for a phòng, ban) and
+  a Bằng khen for the proposing unit itself, written with the old tone placement ("Tỉnh uỷ").
 - `two_tables()`: a tờ trình whose text names the award, then two lists (staff, then leaders).
 - Bad files: `no_table()`, `no_name_column()`, `macro_enabled()`, `encrypted()` (a real OLE
   compound file holding EncryptionInfo / EncryptedPackage, as Word writes a password-protected
@@ -72,6 +75,18 @@ def state_list(rows: list[list[str]] | None = None) -> bytes:
             table.cell(r, 0).merge(table.cell(r, 6))
             table.cell(r, 0).text = values[0]
     return _save(document)
+
+
+def collective_list() -> bytes:
+    return state_list([
+        ["I. CÁ NHÂN"] * 7,
+        ["1", "Nguyễn Thị Hoà", "1985", "Chuyên viên", "Lao động tiên tiến", "", ""],
+        ["II. TẬP THỂ"] * 7,
+        ["1", "Chi bộ Văn phòng", "", "", "Tập thể lao động tiên tiến", "", ""],
+        ["2", "Phòng Tổng hợp", "", "", "Tập thể lao động tiên tiến", "", ""],
+        ["3", "Phòng Tài vụ", "", "", "Tập thể lao động tiên tiến", "", ""],
+        ["4", "Ban Tuyên giáo Tỉnh uỷ", "", "", "", "Bằng khen của Chủ tịch UBND tỉnh", "Hoàn thành xuất sắc nhiệm vụ"],
+    ])
 
 
 def party_list() -> bytes:

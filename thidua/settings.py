@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    # Background jobs (issue #15): Django's tasks framework through the django-tasks backport,
+    # queued in the database (django-tasks-db) and run by `manage.py db_worker` beside gunicorn.
+    "django_tasks",
+    "django_tasks_db",
     "thidua.core",
     "thidua.audit",
     "thidua.org",
@@ -91,6 +95,7 @@ INSTALLED_APPS = [
     "thidua.proposals",
     "thidua.docimport",
     "thidua.counting",
+    "thidua.jobs",
     "thidua.exports",
     "thidua.notifications",
     "thidua.reports",
@@ -221,6 +226,21 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 # Size cap of a Word dossier (tờ trình, danh sách .docx) read into a draft proposal (thidua/docimport).
 # A danh sách of a few hundred rows is well under 1 MB; 5 MB leaves room for embedded logos and scans.
 DOCIMPORT_MAX_BYTES = envint("DOCIMPORT_MAX_BYTES", "5242880")
+
+# Background jobs: queued in the database, run by `manage.py db_worker` (`make run` starts one).
+# TASKS_BACKEND=immediate runs each job inside the request instead (no worker; tests use it).
+TASKS_BACKEND = os.getenv("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'")
+# "Ai đủ điều kiện" evaluates at most this many subjects while its page waits; a larger list is
+# built by a background job (the page offers it) and delivered as an Excel file.
+BATCH_INLINE_LIMIT = envint("BATCH_INLINE_LIMIT", "3000")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
 
 # A file cache is shared by all web workers, so the sign-in throttle counts every attempt.
 CACHES = {

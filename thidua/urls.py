@@ -30,6 +30,7 @@ urlpatterns = [
     path("kiem-phieu/", include("thidua.counting.urls")),
     path("bao-cao/", include("thidua.reports.urls")),
     path("tai-khoan/", include("thidua.accounts.urls")),
+    path("cong-viec/", include("thidua.jobs.urls")),
     path("nhat-ky/", include("thidua.audit.urls")),
     path("xuat-du-lieu/", include("thidua.exports.urls")),
     path("thong-bao/", include("thidua.notifications.urls")),

@@ -72,3 +72,12 @@ def test_passages_pair_the_overlapping_sentences_side_by_side():
 
 def test_empty_text_scores_zero():
     assert s.score(frozenset(), s.shingles("Số hóa hồ sơ", "")) == 0.0
+
+
+def test_selective_reads_the_rarest_postings_within_the_budget():
+    freq = {10: 500, 11: 3, 12: 40, 13: 0, 14: 9000}
+    assert s.selective(freq, budget=50) == [11, 12, 13]
+    assert s.selective(freq, budget=600) == [10, 11, 12, 13]
+    # Even when the rarest one alone is over the budget, it is read.
+    assert s.selective({1: 900, 2: 800}, budget=10) == [2]
+    assert s.selective({}, budget=10) == []

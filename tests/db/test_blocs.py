@@ -165,7 +165,7 @@ def test_member_unit_officer_sees_the_block_but_cannot_manage_it(world, party_bl
     bloc, year = party_bloc
     client = client_for(world.unit_officer)
     assert client.get(reverse("blocs:bloc_detail", args=[bloc.uid])).status_code == 200
-    response = client.post(reverse("blocs:member_add", args=[year.uid]), {"unit": world.qn_unit.pk})
+    response = client.post(reverse("blocs:member_add", args=[year.uid]), {"units": [str(world.qn_unit.uid)]})
     assert response.status_code == 403
 
 
@@ -173,7 +173,7 @@ def test_adding_a_member_through_the_page(world, party_bloc, client_for):
     bloc, year = party_bloc
     new_unit = org_actions.do_create_unit(actor=None, province=world.an_giang, data={"name": "Báo An Giang", "kind": "PUBLIC_SERVICE"})
     client = client_for(world.an_officer)
-    response = client.post(reverse("blocs:member_add", args=[year.uid]), {"unit": new_unit.pk, "joined_on": "05/03/2023", "reason": ""})
+    response = client.post(reverse("blocs:member_add", args=[year.uid]), {"units": [str(new_unit.uid)], "joined_on": "05/03/2023", "reason": ""})
     assert response.status_code == 302
     membership = year.memberships.get(unit=new_unit)
     assert membership.joined_on == dt.date(2023, 3, 5)

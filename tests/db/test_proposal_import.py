@@ -224,6 +224,105 @@ def test_committed_fixtures_read_as_their_layouts(world, staff):
         assert _by_name(body)["Nguyễn Thị Hoà"]["person"] == str(staff["hoa"].uid)
 
 
+# ------------------------------------------------------------------------------- collectives (tập thể)
+
+
+@pytest.fixture
+def sub_units(world, staff):
+    def unit(name, parent=world.tuyen_giao):
+        return org_actions.do_create_unit(actor=None, province=parent.province, data={"name": name, "kind": "PARTY", "parent": parent})
+
+    org_actions.do_create_department(actor=None, unit=world.tuyen_giao, name="Phòng Tài vụ")
+    return {
+        "van_phong": unit("Chi bộ Văn phòng"),
+        "th_hc": unit("Phòng Tổng hợp - Hành chính"),
+        "th_lt": unit("Phòng Tổng hợp - Lưu trữ"),
+        # Another unit's sub-unit of the same name is never a candidate.
+        "elsewhere": unit("Phòng Tổng hợp", parent=world.to_chuc),
+    }
+
+
+def test_collective_rows_are_matched_to_units_resolved_and_confirmed(world, staff, sub_units):
+    client = _bearer(world.unit_officer)
+    response = _upload(client, samples.collective_list(), unit=world.tuyen_giao)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    uid, rows = body["uid"], _by_name(body)
+    for r in body["rows"]:
+        assert {"row", "name", "person", "status", "candidates", "award", "problems"} <= set(r)
+    assert (rows["Nguyễn Thị Hoà"]["status"], rows["Nguyễn Thị Hoà"]["unit"]) == ("MATCHED", None)
+    van_phong = rows["Chi bộ Văn phòng"]
+    assert (van_phong["status"], van_phong["person"], van_phong["unit"], van_phong["award"], van_phong["subject"]) == (
+        "MATCHED", None, str(sub_units["van_phong"].uid), "TTLDTT", "collective")
+    tong_hop = rows["Phòng Tổng hợp"]
+    assert (tong_hop["status"], tong_hop["person"], tong_hop["unit"]) == ("AMBIGUOUS", None, None)
+    assert set(tong_hop["candidates"]) == {str(sub_units["th_hc"].uid), str(sub_units["th_lt"].uid)}
+    assert "hãy chọn đúng tập thể" in tong_hop["problems"][0]
+    tai_vu = rows["Phòng Tài vụ"]  # a phòng, ban is no proposal subject
+    assert (tai_vu["status"], tai_vu["candidates"]) == ("UNKNOWN", []) and "là phòng, ban của Ban Tuyên giáo Tỉnh ủy" in tai_vu["problems"][0]
+    itself = rows["Ban Tuyên giáo Tỉnh uỷ"]  # "uỷ" / "ủy"
+    assert (itself["status"], itself["unit"], itself["award"]) == ("MATCHED", str(world.tuyen_giao.uid), "BK_TINH")
+
+    refused = client.post(f"{API}/{uid}/confirm")
+    assert refused.status_code == 422 and "Phòng Tổng hợp: trùng tên, chưa chọn tập thể" in refused.json()["error"]["message"]
+    ok = client.patch(f"{API}/{uid}/rows/{tong_hop['row']}", {"unit": str(sub_units["th_lt"].uid)}, content_type="application/json")
+    assert ok.status_code == 200, ok.content
+    assert (ok.json()["status"], ok.json()["unit"], ok.json()["person"], ok.json()["resolved"]) == ("MATCHED", str(sub_units["th_lt"].uid), None, True)
+    client.patch(f"{API}/{uid}/rows/{tai_vu['row']}", {"skip": True}, content_type="application/json")
+    confirmed = client.post(f"{API}/{uid}/confirm")
+    assert confirmed.status_code == 201, confirmed.content
+    proposal = Proposal.objects.get(uid=confirmed.json()["proposal"])
+    items = {(i.person_id, i.unit_id, i.award) for i in ProposalItem.objects.filter(proposal=proposal)}
+    assert items == {(staff["hoa"].pk, None, "LDTT"), (None, sub_units["van_phong"].pk, "TTLDTT"),
+                     (None, sub_units["th_lt"].pk, "TTLDTT"), (None, world.tuyen_giao.pk, "BK_TINH")}
+    shown = client.get(f"/api/v1/proposals/{proposal.uid}").json()
+    assert len(shown["items"]) == 4
+
+
+def test_a_unit_named_where_no_person_has_that_name_is_a_collective(world, staff, sub_units):
+    body = _upload(_bearer(world.unit_officer), samples.state_list([["1", "Chi bo Van phong", "", "", "", "Giấy khen", ""]]),
+                   unit=world.tuyen_giao).json()
+    row = body["rows"][0]
+    assert (row["status"], row["unit"], row["candidates"], row["award"]) == ("AMBIGUOUS", None, [str(sub_units["van_phong"].uid)], "GIAY_KHEN")
+
+
+def test_patch_a_unit_outside_the_dossier_is_refused_and_nothing_written(world, staff, sub_units):
+    client = _bearer(world.unit_officer)
+    body = _upload(client, samples.collective_list(), unit=world.tuyen_giao).json()
+    uid, row = body["uid"], _by_name(body)["Phòng Tổng hợp"]["row"]
+    imp = ProposalImport.objects.get(uid=uid)
+    audit_before, version_before = AuditLog.objects.count(), imp.version
+    for outsider in (sub_units["elsewhere"], world.to_chuc, world.qn_unit):
+        response = client.patch(f"{API}/{uid}/rows/{row}", {"unit": str(outsider.uid)}, content_type="application/json")
+        assert response.status_code in (404, 422)
+        error = response.json()["error"]
+        assert error["field"] == "unit" and ("không phải Ban Tuyên giáo Tỉnh ủy hoặc đơn vị trực thuộc" in error["message"]
+                                             or "Không tìm thấy đơn vị" in error["message"])
+    with pytest.raises(Exception) as refused:
+        actions.do_resolve_row(actor=world.unit_officer, imp=imp, row=row, unit=sub_units["elsewhere"])
+    assert "không phải Ban Tuyên giáo Tỉnh ủy hoặc đơn vị trực thuộc" in str(refused.value)
+    both = client.patch(f"{API}/{uid}/rows/{row}", {"unit": str(sub_units["th_hc"].uid), "person": str(staff["tam"].uid)},
+                        content_type="application/json")
+    assert both.status_code == 422 and "không chọn cả hai" in both.json()["error"]["message"]
+    person_award = client.patch(f"{API}/{uid}/rows/{row}", {"award": "LDTT"}, content_type="application/json")
+    assert person_award.status_code == 422 and "không dành cho tập thể" in person_award.json()["error"]["message"]
+    imp.refresh_from_db()
+    assert (imp.row(row)["status"], imp.row(row)["unit"], imp.version) == ("AMBIGUOUS", None, version_before)
+    assert AuditLog.objects.count() == audit_before and Proposal.objects.count() == 0
+
+
+def test_review_page_offers_the_unit_picker_for_an_ambiguous_collective(world, staff, sub_units, client):
+    client.force_login(world.unit_officer)
+    body = _upload(_bearer(world.unit_officer), samples.collective_list(), unit=world.tuyen_giao).json()
+    imp = ProposalImport.objects.get(uid=body["uid"])
+    page = client.get(reverse("docimport:detail", args=[imp.uid])).content.decode()
+    assert "Chọn đúng tập thể" in page and "Phòng Tổng hợp - Hành chính" in page and "Phòng Tổng hợp - Lưu trữ" in page
+    row = _by_name(body)["Phòng Tổng hợp"]["row"]
+    client.post(reverse("docimport:row", args=[imp.uid, row]), {"unit": str(sub_units["th_hc"].uid), "version": imp.version})
+    imp.refresh_from_db()
+    assert (imp.row(row)["status"], imp.row(row)["unit"]) == ("MATCHED", str(sub_units["th_hc"].uid))
+
+
 # ------------------------------------------------------------------------------- bad input
 
 
@@ -334,6 +433,8 @@ def test_demo_loader_leaves_a_word_list_waiting_for_the_officer(db):
     imp = ProposalImport.objects.get(file_name="danh-sach-de-nghi-ban-tuyen-giao-2025.docx")
     statuses = {r["name"]: r["status"] for r in imp.rows}
     assert statuses.pop("Phạm Văn Khải") == "UNKNOWN"
+    collective = next(r for r in imp.rows if r.get("subject") == "collective")
+    assert (collective["status"], collective["unit"], collective["award"]) == ("MATCHED", str(imp.unit.uid), "TTLDXS")
     assert set(statuses.values()) == {"MATCHED"}
     assert imp.state == "OPEN" and imp.left_out_rows() and Proposal.objects.filter(title=imp.title).count() == 0
     load_demo()  # idempotent

@@ -15,8 +15,12 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from tests.e2e.helpers import BrowserLog  # noqa: E402
+
+# Assertions wait as long as actions may (see the context's default timeout below).
+expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -74,7 +78,8 @@ def page(browser, live_server, browser_log):
     by calling `browser_log.assert_clean()`.
     """
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    # CI shares two cores with PostgreSQL and LibreOffice: a slow first paint is not a failure.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     browser_log.attach(page)
     yield page

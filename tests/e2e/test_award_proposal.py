@@ -35,7 +35,7 @@ def test_propose_fix_history_submit_decide_and_see_history(world, page, browser,
     _accept_confirms(page)
     login(page, world.unit_officer)
     page.goto(reverse("proposals:proposal_create"))
-    page.get_by_label("Đơn vị đề nghị").select_option(label="Ban Tuyên giáo Tỉnh ủy")
+    page.get_by_label("Đơn vị đề nghị").select_option(label=f"Ban Tuyên giáo Tỉnh ủy ({world.an_giang_old.name})")
     page.get_by_label("Trích yếu tờ trình").fill("Đề nghị công nhận Lao động tiên tiến năm 2025")
     page.get_by_label("Năm thành tích").fill("2025")
     page.get_by_label("Cấp nhận hồ sơ").select_option("UNIT")

@@ -33,7 +33,7 @@ def test_upload_resolve_namesake_confirm_and_see_the_proposal(world, page, brows
     login(page, world.unit_officer)
     page.goto(reverse("proposals:proposal_list"))
     page.get_by_role("link", name="Nhập danh sách từ tệp Word").click()
-    page.get_by_label("Đơn vị đề nghị").select_option(label="Ban Tuyên giáo Tỉnh ủy")
+    page.get_by_label("Đơn vị đề nghị").select_option(label="Ban Tuyên giáo Tỉnh ủy (An Giang)")
     page.get_by_label("Năm thành tích").fill("2025")
     page.get_by_label("Tệp Word (.docx)").set_input_files(files=[{
         "name": "danh-sach-de-nghi-2025.docx",

@@ -38,7 +38,7 @@ def test_statistics_drill_down_and_generate_the_province_report(world, page, bro
     shots(page, "drill-down")
 
     page.goto("/bao-cao/tong-ket-tinh/?nam=2025")
-    page.get_by_label("Cơ quan ban hành báo cáo").select_option(label="Sở Nội vụ")
+    page.get_by_label("Cơ quan ban hành báo cáo").select_option(label="Sở Nội vụ (An Giang)")
     page.get_by_label("Người ký", exact=True).fill("Trần Thị Thanh Hương")
     page.get_by_label("Kết quả nổi bật của các phong trào thi đua").fill("Phong trào thi đua lan tỏa rộng khắp.")
     page.get_by_role("button", name="Lưu và sinh văn bản để vào sổ").click()

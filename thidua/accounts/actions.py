@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from thidua.accounts.models import AccountProfile, ApiToken, Grant, Role, ScopeKind
+from thidua.accounts.models import COUNCIL_ROLES, AccountProfile, ApiToken, Grant, Role, ScopeKind
 from thidua.accounts.passwords import password_errors
 from thidua.accounts.selectors import users_in_scope
 from thidua.accounts.signals import profile_search_key
@@ -243,6 +243,7 @@ def do_add_grant(
     province: Province,
     unit: Unit | None = None,
     bloc=None,
+    council=None,
     valid_from: dt.date | None,
     valid_to: dt.date | None = None,
     note: str = "",
@@ -284,10 +285,32 @@ def do_add_grant(
         ensure(actor, "accounts.manage", province=bloc.province_id)
         grant_province = bloc.province
         unit = None
+        council = None
+    elif scope_kind == ScopeKind.COUNCIL:
+        if council is None:
+            raise ActionError("Hãy chọn hội đồng cho phạm vi một hội đồng.", field="council")
+        if role not in COUNCIL_ROLES:
+            labels = ", ".join(Role(r).label.lower() for r in sorted(COUNCIL_ROLES))
+            raise ActionError(f"Vai trò “{Role(role).label}” không phân trên một hội đồng; chỉ phân: {labels}.", field="role")
+        if council.province_id not in province.lineage_ids():
+            raise ActionError(f"“{council.name}” không thuộc {province} hoặc các tỉnh đã hợp nhất vào tỉnh này.", field="council")
+        if council.active_to is not None and council.active_to < valid_from:
+            raise ActionError(f"“{council.name}” đã thôi hoạt động từ sau ngày {council.active_to:%d/%m/%Y}, "
+                              "trước ngày bắt đầu hiệu lực.", field="council")
+        # Whoever manages accounts of the council's province (or of its unit) may staff it.
+        if council.unit_id:
+            ensure(actor, "accounts.manage", unit=council.unit)
+        else:
+            ensure(actor, "accounts.manage", province=council.province_id)
+        grant_province = council.province
+        unit = None
+        bloc = None
     else:
         unit = None
         bloc = None
-    overlapping = Grant.objects.filter(user=user, role=role, province=grant_province, unit=unit, bloc=bloc).filter(
+    if scope_kind != ScopeKind.COUNCIL:
+        council = None
+    overlapping = Grant.objects.filter(user=user, role=role, province=grant_province, unit=unit, bloc=bloc, council=council).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
     )
     if valid_to is not None:
@@ -301,6 +324,7 @@ def do_add_grant(
         province=grant_province,
         unit=unit,
         bloc=bloc,
+        council=council,
         valid_from=valid_from,
         valid_to=valid_to,
         note=nfc(note)[:255],
@@ -321,6 +345,8 @@ def do_end_grant(*, actor, grant: Grant, valid_to: dt.date | None) -> Grant:
     """End a grant on `valid_to` (inclusive): from the next day it gives no access."""
     if grant.unit_id:
         ensure(actor, "accounts.manage", unit=grant.unit)
+    elif grant.council_id and grant.council.unit_id:
+        ensure(actor, "accounts.manage", unit=grant.council.unit)
     else:
         ensure(actor, "accounts.manage", province=grant.province_id)
     if grant.role == Role.ADMIN and actor is not None and not scope_of(actor).is_admin:

@@ -89,15 +89,25 @@ class GrantForm(VietnameseFormMixin, forms.Form):
         required=False,
         empty_label="— Chọn khi phạm vi là một khối, cụm —",
     )
+    council = forms.ModelChoiceField(
+        label="Hội đồng thi đua, khen thưởng",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="— Chọn khi phạm vi là một hội đồng —",
+        help_text="Trên một hội đồng chỉ phân thư ký hội đồng, thành viên hội đồng hoặc tổ kiểm phiếu.",
+    )
     valid_from = forms.DateField(label="Hiệu lực từ ngày")
     valid_to = forms.DateField(label="Hiệu lực đến ngày", required=False, help_text="Để trống nếu không thời hạn.")
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
-    def __init__(self, *args, provinces, units, allow_admin_role: bool, blocs=None, **kwargs):
+    def __init__(self, *args, provinces, units, allow_admin_role: bool, blocs=None, councils=None, **kwargs):
         super().__init__(*args, **kwargs)
         if blocs is not None:
             self.fields["bloc"].queryset = blocs
+        if councils is not None:
+            self.fields["council"].queryset = councils
         self.fields["bloc"].error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
+        self.fields["council"].error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if allow_admin_role or v != Role.ADMIN]
         self.fields["province"].queryset = provinces
         self.fields["unit"].queryset = units
@@ -116,6 +126,8 @@ class GrantForm(VietnameseFormMixin, forms.Form):
             self.add_error("unit", "Hãy chọn đơn vị cho phạm vi một đơn vị.")
         if cleaned.get("scope_kind") == ScopeKind.BLOCK and not cleaned.get("bloc") and "bloc" not in self.errors:
             self.add_error("bloc", "Hãy chọn khối, cụm thi đua cho phạm vi một khối.")
+        if cleaned.get("scope_kind") == ScopeKind.COUNCIL and not cleaned.get("council") and "council" not in self.errors:
+            self.add_error("council", "Hãy chọn hội đồng cho phạm vi một hội đồng.")
         return cleaned
 
 

@@ -32,6 +32,12 @@ class ScopeKind(models.TextChoices):
     PROVINCE = "PROVINCE", "Toàn tỉnh"
     BLOCK = "BLOCK", "Một khối, cụm thi đua"
     UNIT = "UNIT", "Một đơn vị"
+    COUNCIL = "COUNCIL", "Một hội đồng thi đua, khen thưởng"
+
+
+# The roles that make sense on one council (its secretary runs its polls and paper ballots, its
+# counting board counts them, its members vote); any other role on a council is refused.
+COUNCIL_ROLES = frozenset({Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.COUNTING_BOARD})
 
 
 class Grant(TimestampedModel):
@@ -46,6 +52,9 @@ class Grant(TimestampedModel):
     bloc = models.ForeignKey(
         "blocs.Bloc", verbose_name="Khối, cụm thi đua", null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
     )
+    council = models.ForeignKey(
+        "voting.Council", verbose_name="Hội đồng", null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
+    )
     valid_from = models.DateField("Hiệu lực từ")
     valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
     note = models.CharField("Ghi chú", max_length=255, blank=True)
@@ -59,15 +68,19 @@ class Grant(TimestampedModel):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="accounts_grant_dates_ordered"
             ),
             models.CheckConstraint(
-                condition=(Q(scope_kind="UNIT") & Q(unit__isnull=False) & Q(bloc__isnull=True))
-                | (Q(scope_kind="PROVINCE") & Q(unit__isnull=True) & Q(bloc__isnull=True))
-                | (Q(scope_kind="BLOCK") & Q(unit__isnull=True) & Q(bloc__isnull=False)),
-                name="accounts_grant_scope_matches_target",
+                condition=(Q(scope_kind="UNIT") & Q(unit__isnull=False) & Q(bloc__isnull=True) & Q(council__isnull=True))
+                | (Q(scope_kind="PROVINCE") & Q(unit__isnull=True) & Q(bloc__isnull=True) & Q(council__isnull=True))
+                | (Q(scope_kind="BLOCK") & Q(unit__isnull=True) & Q(bloc__isnull=False) & Q(council__isnull=True))
+                | (Q(scope_kind="COUNCIL") & Q(unit__isnull=True) & Q(bloc__isnull=True) & Q(council__isnull=False)),
+                name="accounts_grant_scope_matches_target_v2",
             ),
         ]
 
     def __str__(self) -> str:
-        target = self.unit.name if self.unit_id else (self.bloc.name if self.bloc_id else str(self.province))
+        if self.council_id:
+            target = self.council.name
+        else:
+            target = self.unit.name if self.unit_id else (self.bloc.name if self.bloc_id else str(self.province))
         return f"{self.get_role_display()} — {target}"
 
     def active_on(self, on: dt.date) -> bool:

@@ -64,7 +64,7 @@ def user_list(request):
             "grants",
             queryset=Grant.objects.filter(valid_from__lte=today)
             .exclude(valid_to__lt=today)
-            .select_related("province", "unit")
+            .select_related("province", "unit", "bloc", "council")
             .order_by("role", "pk"),
             to_attr="active_grants",
         )
@@ -104,7 +104,7 @@ def user_detail(request, uid):
     target = selectors.get_user_or_404(request.user, account_profile__uid=uid)
     scope = scope_of(request.user)
     today = dt.date.today()
-    grants = list(Grant.objects.filter(user=target).select_related("province", "unit").order_by("-valid_from", "-pk"))
+    grants = list(Grant.objects.filter(user=target).select_related("province", "unit", "bloc", "council").order_by("-valid_from", "-pk"))
     can_manage = scope.can("accounts.manage")
     rows = []
     for g in grants:
@@ -201,11 +201,17 @@ def _grant_form(request, data=None):
     blocs = scoped(request.user, Bloc.objects.filter(ended_on__isnull=True), "accounts.manage")
     if province is not None:
         blocs = blocs.filter(province_id__in=province.lineage_ids())
+    from thidua.voting.models import Council
+
+    councils = scoped(request.user, Council, "accounts.manage")
+    if province is not None:
+        councils = councils.filter(province_id__in=province.lineage_ids())
     form = GrantForm(
         data,
         provinces=provinces,
         units=units.order_by(vi_order("name")),
         blocs=blocs.order_by(vi_order("name")),
+        councils=councils.order_by(vi_order("name")),
         allow_admin_role=scope.is_admin,
         initial={"province": province},
     )
@@ -231,6 +237,7 @@ def grant_add(request, uid):
                 province=data["province"],
                 unit=data.get("unit"),
                 bloc=data.get("bloc"),
+                council=data.get("council"),
                 valid_from=data["valid_from"],
                 valid_to=data.get("valid_to"),
                 note=data.get("note") or "",
@@ -247,7 +254,8 @@ def grant_add(request, uid):
 def grant_unit_options(request):
     """The unit <option>s of the province chosen in the grant form (htmx swap)."""
     form = _grant_form(request)
-    return render(request, "accounts/_unit_options.html", {"field": form["unit"]})
+    # The council list follows the province too (an out-of-band swap of #id_council).
+    return render(request, "accounts/_unit_options.html", {"field": form["unit"], "council_field": form["council"]})
 
 
 @require_POST
@@ -286,7 +294,7 @@ def token_rows(user) -> list[ApiToken]:
 
 
 def _my_account_context(request, password_form=None, token_form=None, new_secret=None):
-    grants = Grant.objects.filter(user=request.user).select_related("province", "unit")
+    grants = Grant.objects.filter(user=request.user).select_related("province", "unit", "bloc", "council")
     today = dt.date.today()
     return {
         "grant_rows": [{"grant": g, "status": grant_status(g, today)[0], "css": grant_status(g, today)[1]} for g in grants],

@@ -41,6 +41,7 @@ class GrantOut(Schema):
     province: UUID
     unit: Optional[UUID]
     bloc: Optional[UUID]
+    council: Optional[UUID] = Field(description="Hội đồng khi scope_kind = COUNCIL")
     scope_name: str
     valid_from: dt.date
     valid_to: Optional[dt.date]
@@ -87,6 +88,9 @@ class GrantIn(Schema):
     province: UUID = Field(description="Tỉnh của phạm vi")
     unit: Optional[UUID] = Field(None, description="Bắt buộc khi scope_kind = UNIT")
     bloc: Optional[UUID] = Field(None, description="Khối, cụm thi đua; bắt buộc khi scope_kind = BLOCK")
+    council: Optional[UUID] = Field(
+        None, description="Hội đồng thi đua, khen thưởng; bắt buộc khi scope_kind = COUNCIL (vai trò COUNCIL_SECRETARY, "
+        "COUNCIL_MEMBER hoặc COUNTING_BOARD)")
     valid_from: dt.date
     valid_to: Optional[dt.date] = None
     note: str = Field("", max_length=255)
@@ -123,14 +127,15 @@ def grant_out(grant: Grant, today: Optional[dt.date] = None) -> dict:
     return {
         "uid": grant.uid, "role": grant.role, "role_label": grant.get_role_display(), "scope_kind": grant.scope_kind,
         "province": grant.province.uid, "unit": grant.unit.uid if grant.unit_id else None,
-        "bloc": grant.bloc.uid if grant.bloc_id else None, "scope_name": str(grant).split(" — ", 1)[-1],
+        "bloc": grant.bloc.uid if grant.bloc_id else None, "council": grant.council.uid if grant.council_id else None,
+        "scope_name": str(grant).split(" — ", 1)[-1],
         "valid_from": grant.valid_from, "valid_to": grant.valid_to, "active_today": grant.active_on(today), "note": grant.note,
     }
 
 
 def account_out(user) -> dict:
     profile = AccountProfile.objects.filter(user=user).select_related("province").first()
-    grants = Grant.objects.filter(user=user).select_related("province", "unit", "bloc").order_by("-valid_from", "-pk")
+    grants = Grant.objects.filter(user=user).select_related("province", "unit", "bloc", "council").order_by("-valid_from", "-pk")
     return {
         "uid": profile.uid, "username": user.get_username(), "full_name": user.get_full_name(), "email": user.email,
         "is_active": user.is_active, "managing_province": profile.province.uid if profile.province_id else None,
@@ -197,28 +202,30 @@ def reset_password(request, uid: UUID, payload: PasswordIn):
     return 204, None
 
 
-@router.post("/accounts/{uid}/grants", response={201: GrantOut, **WRITE_ERRORS}, summary="Phân một vai trò trên tỉnh, khối hoặc đơn vị")
+@router.post("/accounts/{uid}/grants", response={201: GrantOut, **WRITE_ERRORS}, summary="Phân một vai trò trên tỉnh, khối, đơn vị hoặc hội đồng")
 @requires("accounts.manage")
 def add_grant(request, uid: UUID, payload: GrantIn):
     from thidua.blocs.models import Bloc
+    from thidua.voting.models import Council
 
     user = _user(request)
     target = _account(user, uid, "accounts.manage")
     province = _ref(user, Province, payload.province, "province", "tỉnh/thành phố", action="accounts.manage")
     unit = _ref(user, Unit, payload.unit, "unit", "đơn vị", action="accounts.manage")
     bloc = _ref(user, Bloc, payload.bloc, "bloc", "khối, cụm thi đua", action="accounts.manage")
+    council = _ref(user, Council, payload.council, "council", "hội đồng", action="accounts.manage")
     grant = actions.do_add_grant(
         actor=user, user=target, role=payload.role, scope_kind=payload.scope_kind, province=province, unit=unit, bloc=bloc,
-        valid_from=payload.valid_from, valid_to=payload.valid_to, note=payload.note,
+        council=council, valid_from=payload.valid_from, valid_to=payload.valid_to, note=payload.note,
     )
-    return 201, grant_out(Grant.objects.select_related("province", "unit", "bloc").get(pk=grant.pk))
+    return 201, grant_out(Grant.objects.select_related("province", "unit", "bloc", "council").get(pk=grant.pk))
 
 
 @router.post("/grants/{uid}/end", response={200: GrantOut, **WRITE_ERRORS}, summary="Kết thúc một phân quyền vào một ngày")
 @requires("accounts.manage")
 def end_grant(request, uid: UUID, payload: GrantEndIn):
     user = _user(request)
-    grant = scoped(user, Grant.objects.select_related("user", "province", "unit", "bloc"), "accounts.manage").filter(uid=uid).first()
+    grant = scoped(user, Grant.objects.select_related("user", "province", "unit", "bloc", "council"), "accounts.manage").filter(uid=uid).first()
     if grant is None:
         raise ReferenceNotFound("Không tìm thấy phân quyền đã chọn.")
     grant = actions.do_end_grant(actor=user, grant=grant, valid_to=payload.valid_to)

@@ -47,6 +47,7 @@ from thidua.movements.models import Movement, MovementKind, MovementLevel, Regis
 from thidua.movements.selectors import rollup
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Province, Unit
+from thidua.awards.selectors import award_label
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
 from thidua.rules.workflows import (
     MOVEMENT_ACTIONS,
@@ -241,6 +242,12 @@ class OpenYearOut(Schema):
 
 class MembershipIn(Schema):
     unit: UUID
+    joined_on: Optional[dt.date] = None
+    reason: str = Field("", max_length=255)
+
+
+class MembersIn(Schema):
+    units: List[UUID] = Field(min_length=1, max_length=200, description="Các đơn vị thêm vào năm thi đua (thêm tất cả hoặc không thêm đơn vị nào)")
     joined_on: Optional[dt.date] = None
     reason: str = Field("", max_length=255)
 
@@ -510,7 +517,7 @@ class StartRegistrationIn(Schema):
 class RegistrationItemIn(Schema):
     subject_kind: SubjectKindCode  # type: ignore[valid-type]
     person: Optional[UUID] = Field(None, description="uid của cá nhân (khi đăng ký cho cá nhân)")
-    award: AwardCode  # type: ignore[valid-type]
+    award: str = Field(min_length=2, max_length=12, description="Mã trong danh mục khen thưởng (cả hình thức thẩm định thủ công và khen thưởng của tỉnh)")
     note: str = Field("", max_length=255)
 
 
@@ -719,7 +726,7 @@ def registration_out(r: Registration) -> dict:
                 "subject_kind_label": i.get_subject_kind_display(),
                 "person": {"uid": i.person.uid, "full_name": i.person.full_name} if i.person_id else None,
                 "award": i.award,
-                "award_label": AWARD_NAMES[i.award],
+                "award_label": i.get_award_display(),
                 "note": i.note,
             }
             for i in items
@@ -883,6 +890,19 @@ def add_member(request, uid: UUID, payload: MembershipIn):
     unit = _ref(user, Unit, payload.unit, "unit", "đơn vị", action="bloc.manage")
     membership = bloc_actions.do_add_member(actor=user, bloc_year=bloc_year, unit=unit, joined_on=payload.joined_on, reason=payload.reason)
     return 201, membership_out(Membership.objects.select_related("unit").get(pk=membership.pk))
+
+
+@router.post(
+    "/bloc-years/{uid}/members/batch", response={201: List[MembershipOut], **ERRORS},
+    summary="Thêm nhiều đơn vị thành viên cùng lúc (tất cả hoặc không đơn vị nào)", tags=[TAG_YEARS],
+)
+@requires("bloc.manage")
+def add_members(request, uid: UUID, payload: MembersIn):
+    user = _user(request)
+    bloc_year = _year(user, uid, "bloc.manage")
+    units = [_ref(user, Unit, unit_uid, f"units[{i}]", "đơn vị", action="bloc.manage") for i, unit_uid in enumerate(payload.units)]
+    added = bloc_actions.do_add_members(actor=user, bloc_year=bloc_year, units=units, joined_on=payload.joined_on, reason=payload.reason)
+    return 201, [membership_out(m) for m in Membership.objects.select_related("unit").filter(pk__in=[m.pk for m in added]).order_by("pk")]
 
 
 @router.post(
@@ -1274,7 +1294,9 @@ def registration_rollup(request, uid: UUID):
         "year": bloc_year.year,
         "deadline": deadline.due_on if deadline else None,
         "can_review": can_review,
-        "award_labels": dict(AWARD_NAMES),
+        # The law's names, and the names of the other awards registered (manual, the province's own).
+        "award_labels": {**AWARD_NAMES, **{code: award_label(code, bloc_year.province_id) for r in rows for code, n in r["counts"].items()
+                                           if n and code not in AWARD_NAMES}},
         "rows": [
             {
                 "unit": _unit_ref(r["unit"]),

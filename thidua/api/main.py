@@ -46,11 +46,11 @@ from thidua.api import blocs  # noqa: E402
 
 api.add_router("/", blocs.router)
 from thidua.api import accounts, awards, conference, counting, documents, exemplars, history, initiatives, proposals, scoring, voting  # noqa: E402
-from thidua.api import exports, notifications, proposal_imports, reports  # noqa: E402
+from thidua.api import exports, jobs, notifications, proposal_imports, reports  # noqa: E402
 
 for _router in (accounts.router, scoring.router, voting.router, counting.router, awards.router, history.router, proposals.router,
                 proposal_imports.router, documents.router, initiatives.router, exemplars.router, exports.router, notifications.router,
-                conference.router, reports.router):
+                conference.router, reports.router, jobs.router):
     api.add_router("/", _router)
 if not any(isinstance(a, TokenAuth) for a in whatif.EVALUATE_AUTH):
     whatif.EVALUATE_AUTH.insert(0, API_AUTH[0])

@@ -18,6 +18,7 @@ from thidua.api.auth import requires
 from thidua.api.registry import ErrorOut, _ref, _user
 from thidua.core.access import get_scoped_or_404
 from thidua.docimport import actions
+from thidua.docimport.matching import proposable_units
 from thidua.docimport.models import ProposalImport
 from thidua.docimport.selectors import imports_for, import_out
 from thidua.org.models import Person, Unit
@@ -31,12 +32,16 @@ WRITE_ERRORS: Dict[int, Any] = {**ERRORS, 409: ErrorOut}
 class ProposalImportRowOut(Schema):
     row: int = Field(description="Số thứ tự dòng trong danh sách đã đọc (dùng trong PATCH …/rows/{row})")
     name: str = Field(description="Họ và tên như ghi trong tệp (đã bỏ “Đồng chí”, “Ông”, “Bà”)")
-    person: Optional[str] = Field(description="uid cá nhân đã khớp; null khi chưa xác định")
+    person: Optional[str] = Field(description="uid cá nhân đã khớp; null khi chưa xác định, và ở dòng tập thể")
     status: str = Field(description="MATCHED (khớp một người), AMBIGUOUS (nhiều người cùng tên, hoặc chỉ khớp khi bỏ dấu: cần chọn), "
                                     "UNKNOWN (không có trong đơn vị)")
-    candidates: List[str] = Field(description="uid những người có thể là người này")
+    candidates: List[str] = Field(description="uid những người có thể là người này; ở dòng tập thể: uid các đơn vị có thể là tập thể này")
     award: Optional[str] = Field(description="Mã danh hiệu, hình thức trong danh mục (như whatif-api.md); null khi không nhận ra")
     problems: List[str]
+    unit: Optional[str] = Field(None, description="Dòng tập thể: uid đơn vị (chính đơn vị đề nghị hoặc đơn vị trực thuộc) đã khớp; null khi chưa "
+                                                  "xác định, và ở dòng cá nhân")
+    subject: str = Field("individual", description="individual (cá nhân) hoặc collective (tập thể: danh hiệu chỉ dành cho tập thể, "
+                                                    "mục “Tập thể”, hoặc tên là tên đơn vị)")
     status_label: str = ""
     award_name: str = ""
     award_text: str = Field("", description="Danh hiệu, hình thức như ghi trong tệp")
@@ -82,6 +87,7 @@ class ProposalImportPage(Schema):
 class ProposalImportRowIn(Schema):
     person: Optional[UUID] = Field(None, description="Người đúng với dòng: một trong candidates, hoặc cá nhân của đơn vị, đơn vị trực thuộc")
     award: Optional[str] = Field(None, max_length=30, description="Đặt lại danh hiệu, hình thức (mã trong danh mục)")
+    unit: Optional[UUID] = Field(None, description="Dòng tập thể: đơn vị đúng với dòng (một trong candidates, hoặc đơn vị đề nghị, đơn vị trực thuộc)")
     skip: Optional[bool] = Field(None, description="true: bỏ dòng này khỏi hồ sơ; false: lấy lại")
     version: Optional[int] = Field(None, description="Phiên bản đã đọc (compare-and-set); bỏ trống: không kiểm tra")
 
@@ -117,13 +123,17 @@ def get_import(request, uid: UUID):
 
 
 @router.patch("/proposal-imports/{uid}/rows/{row}", response={200: ProposalImportRowPatchOut, **WRITE_ERRORS},
-              summary="Xử lý một dòng: chọn đúng người, đặt danh hiệu, hoặc bỏ dòng")
+              summary="Xử lý một dòng: chọn đúng người (hoặc tập thể), đặt danh hiệu, hoặc bỏ dòng")
 @requires("proposal.edit")
 def resolve_row(request, uid: UUID, row: int, payload: ProposalImportRowIn):
     user = _user(request)
     imp = get_scoped_or_404(user, ProposalImport.objects.select_related("unit"), "proposal.edit", uid=uid)
     person = _ref(user, Person, payload.person, "person", "cá nhân")
-    actions.do_resolve_row(actor=user, imp=imp, row=row, person=person, award=payload.award, skip=payload.skip,
+    # The proposing unit's sub-units are the collectives a row may name, even where the caller's grant is on the unit only.
+    unit = None
+    if payload.unit is not None:
+        unit = proposable_units(imp.unit).filter(uid=payload.unit).first() or _ref(user, Unit, payload.unit, "unit", "đơn vị (tập thể)")
+    actions.do_resolve_row(actor=user, imp=imp, row=row, person=person, unit=unit, award=payload.award, skip=payload.skip,
                            expected_version=payload.version)
     out = import_out(ProposalImport.objects.select_related("unit", "proposal").get(pk=imp.pk))
     resolved = next(r for r in out["rows"] if r["row"] == row)

@@ -61,6 +61,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.password.change": "Tự đổi mật khẩu",
     "accounts.grant.create": "Phân quyền",
     "accounts.grant.end": "Kết thúc phân quyền",
+    "jobs.job.start": "Bắt đầu công việc chạy nền (nhập, xuất Excel)",
     "accounts.token.create": "Tạo khóa API",
     "accounts.token.revoke": "Thu hồi khóa API",
     "counting.confirmation.record": "Ghi xác nhận của hội đồng (tiêu chuẩn định tính)",

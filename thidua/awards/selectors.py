@@ -106,7 +106,7 @@ def catalogue_award_choices(subject: str | None = None, province=None) -> list[t
 
 def manual_appraisal_reason(code: str, province=None) -> str | None:
     """Why ``code`` has no coded rule (it goes through manual appraisal), or None when the engine evaluates it."""
-    row = catalogue_entry_for(code, province)
+    row = recordable_entry(code, province)  # also an entry of the province this one merged into
     if row is None or row.has_rule:
         return None
     return row.manual_reason or "Chưa có quy tắc xét tự động: thẩm định thủ công."

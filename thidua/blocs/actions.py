@@ -156,10 +156,12 @@ def do_open_year(*, actor, bloc: Bloc, year: int, copy_members: bool = True) -> 
     _create_default_deadlines(bloc_year)
     notes: list[str] = []
     previous = BlocYear.objects.filter(bloc=bloc, year__lt=year).order_by("-year").first()
+    later = BlocYear.objects.filter(bloc=bloc, year__gt=year).order_by("year").first()
+    if later is not None and previous is not None and later.year - year < year - previous.year:
+        previous = None  # the nearest year is a later one: its members are the better guess (issue #19)
     if copy_members and previous is None:
         # An earlier year opened afterwards (recording history): copy the nearest later year,
         # leaving out units that did not exist yet then (issue #19).
-        later = BlocYear.objects.filter(bloc=bloc, year__gt=year).order_by("year").first()
         if later is not None:
             for membership in later.memberships.filter(left_on__isnull=True).select_related("unit").order_by("pk"):
                 unit = membership.unit
@@ -201,6 +203,29 @@ def do_add_member(*, actor, bloc_year: BlocYear, unit: Unit, joined_on: dt.date 
     membership = _add_membership(bloc_year, unit, joined_on=joined_on, reason=reason)
     record(actor=actor, action="blocs.member.add", obj=membership, changes=diff({}, snapshot(membership)))
     return membership
+
+
+@transaction.atomic
+def do_add_members(
+    *, actor, bloc_year: BlocYear, units: list[Unit], joined_on: dt.date | None = None, reason: str = ""
+) -> list[Membership]:
+    """Add several units at once (one submit): all of them or none, one audit row per membership."""
+    ensure(actor, "bloc.manage", province=bloc_year.province_id)
+    units = list(dict.fromkeys(units))
+    if not units:
+        raise ActionError("Hãy chọn ít nhất một đơn vị.", field="units")
+    problems: list[str] = []
+    added: list[Membership] = []
+    for unit in units:
+        try:
+            added.append(_add_membership(bloc_year, unit, joined_on=joined_on, reason=reason))
+        except ActionError as error:
+            problems.append(error.message)
+    if problems:
+        raise ActionError("Chưa thêm đơn vị nào: " + " ".join(problems), field="units")
+    for membership in added:
+        record(actor=actor, action="blocs.member.add", obj=membership, changes=diff({}, snapshot(membership)))
+    return added
 
 
 @transaction.atomic

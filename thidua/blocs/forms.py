@@ -4,6 +4,8 @@ from django import forms
 
 from thidua.blocs.models import Bloc, HeadSelection
 from thidua.core.forms import VietnameseFormMixin
+from thidua.org.forms import UnitMultipleChoiceField
+from thidua.org.models import Unit
 
 
 class BlocForm(VietnameseFormMixin, forms.ModelForm):
@@ -37,14 +39,20 @@ class OpenYearForm(VietnameseFormMixin, forms.Form):
 
 
 class AddMemberForm(VietnameseFormMixin, forms.Form):
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, empty_label="— Chọn đơn vị —")
+    """Several units in one submit (issue #19): a searchable checkbox list, each unit named with its province."""
+
+    units = UnitMultipleChoiceField(
+        Unit.objects.none(), label="Đơn vị (chọn một hoặc nhiều)",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "searchable-list"}),
+        help_text="Gõ vài chữ của tên đơn vị vào ô lọc để tìm nhanh; đánh dấu mọi đơn vị cần thêm rồi bấm “Thêm vào khối”.",
+    )
     joined_on = forms.DateField(label="Ngày tham gia", required=False)
     reason = forms.CharField(label="Ghi chú", required=False, max_length=255)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].error_messages["invalid_choice"] = "Đơn vị đã chọn không hợp lệ."
+        self.fields["units"].queryset = units.select_related("province") if units is not None else Unit.objects.none()
+        self.fields["units"].error_messages["required"] = "Hãy chọn ít nhất một đơn vị."
 
 
 class RemoveMemberForm(VietnameseFormMixin, forms.Form):

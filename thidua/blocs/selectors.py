@@ -114,16 +114,23 @@ def deadline_done(bloc_year: BlocYear) -> dict[str, bool]:
     """Whether each calendar item of the year has been done, from the data itself: every member
     registered, the covenant signed, the sơ kết / tổng kết meeting recorded. Proposals are judged
     by the awards workflow and are not listed here."""
-    from thidua.blocs.models import CovenantState, DeadlineKind, MeetingKind
     from thidua.movements.models import Registration
 
     members = set(bloc_year.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
     states = dict(Registration.objects.filter(bloc_year=bloc_year).values_list("unit_id", "state"))
     covenant = bloc_year.covenants.first()
     meetings = set(bloc_year.meetings.values_list("kind", flat=True))
+    return deadlines_done(members, states, covenant.state if covenant is not None else None, meetings)
+
+
+def deadlines_done(members, registration_states, covenant_state, meeting_kinds) -> dict[str, bool]:
+    """deadline_done from data already read (the workbench reads it for every block at once):
+    member unit ids, unit id → registration state, the covenant's state or None, meeting kinds."""
+    from thidua.blocs.models import CovenantState, DeadlineKind, MeetingKind
+
     return {
-        DeadlineKind.REGISTRATION: bool(members) and all(states.get(u) in ("SUBMITTED", "APPROVED") for u in members),
-        DeadlineKind.COVENANT: covenant is not None and covenant.state == CovenantState.SIGNED,
-        DeadlineKind.INTERIM_REVIEW: MeetingKind.INTERIM_REVIEW in meetings,
-        DeadlineKind.ANNUAL_REVIEW: MeetingKind.ANNUAL_REVIEW in meetings,
+        DeadlineKind.REGISTRATION: bool(members) and all(registration_states.get(u) in ("SUBMITTED", "APPROVED") for u in members),
+        DeadlineKind.COVENANT: covenant_state == CovenantState.SIGNED,
+        DeadlineKind.INTERIM_REVIEW: MeetingKind.INTERIM_REVIEW in meeting_kinds,
+        DeadlineKind.ANNUAL_REVIEW: MeetingKind.ANNUAL_REVIEW in meeting_kinds,
     }

@@ -18,7 +18,7 @@ from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.core.paging import htmx_partial, paginate
 from thidua.org import selectors as org_selectors
-from thidua.org.models import Unit
+from thidua.org.models import Province, Unit
 
 
 def _can_lead(user, bloc: Bloc) -> bool:
@@ -133,11 +133,24 @@ def year_open(request, uid):
     return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
 
 
+def _member_candidates(user, bloc_year):
+    """Units this user may add to the year: of the block's province (or the provinces merged into
+    it), not yet members, still active on 01/01 of the year."""
+    province = Province.objects.get(pk=bloc_year.province_id)
+    return (
+        units_for(user, "bloc.manage")
+        .filter(province_id__in=province.lineage_ids())
+        .exclude(pk__in=bloc_year.memberships.values("unit_id"))
+        .exclude(ended_on__lt=dt.date(bloc_year.year, 1, 1))
+        .order_by(vi_order("name"), "pk")
+    )
+
+
 def _year_context(request, bloc_year, **forms):
     bloc = bloc_year.bloc
     members = bloc_year.memberships.select_related("unit").order_by(vi_order("unit__name"))
     current_units = Unit.objects.filter(pk__in=bloc_year.memberships.filter(left_on__isnull=True).values("unit_id")).order_by(vi_order("name"))
-    candidates = units_for(request.user, "bloc.manage").exclude(pk__in=bloc_year.memberships.values("unit_id")).order_by(vi_order("name"))
+    candidates = _member_candidates(request.user, bloc_year)
     proposal = selectors.leadership_proposal(bloc_year)
     done = selectors.deadline_done(bloc_year)
     units_by_id = {u.pk: u for u in current_units}
@@ -201,18 +214,18 @@ def year_detail(request, uid):
 @access("bloc.manage")
 def member_add(request, uid):
     bloc_year = get_scoped_or_404(request.user, BlocYear.objects.select_related("bloc"), "bloc.manage", uid=uid)
-    candidates = units_for(request.user, "bloc.manage").exclude(pk__in=bloc_year.memberships.values("unit_id"))
-    form = AddMemberForm(request.POST, units=candidates)
+    form = AddMemberForm(request.POST, units=_member_candidates(request.user, bloc_year))
     if form.is_valid():
         try:
-            actions.do_add_member(
-                actor=request.user, bloc_year=bloc_year, unit=form.cleaned_data["unit"],
+            added = actions.do_add_members(
+                actor=request.user, bloc_year=bloc_year, units=list(form.cleaned_data["units"]),
                 joined_on=form.cleaned_data["joined_on"], reason=form.cleaned_data["reason"],
             )
         except ActionError as error:
             apply_action_error(form, error)
         else:
-            messages.success(request, f"Đã thêm {form.cleaned_data['unit'].name} vào khối năm {bloc_year.year}.")
+            names = ", ".join(m.unit.name for m in added)
+            messages.success(request, f"Đã thêm {len(added)} đơn vị vào khối năm {bloc_year.year}: {names}.")
             return redirect(reverse("blocs:year_detail", args=[bloc_year.uid]))
     return render(request, "blocs/year_detail.html", _year_context(request, bloc_year, add_form=form), status=400)
 
@@ -469,7 +482,8 @@ def meeting_detail(request, uid):
         "can_manage_polls": scope_of(request.user).can("poll.manage"),
         "document": _minutes_document(meeting),
         # The next year whose head this meeting elected: each page shows where the decision is.
-        "elected_year": BlocYear.objects.filter(bloc=bloc_year.bloc, year=bloc_year.year + 1, head_decided_on=meeting.held_on).first(),
+        "elected_year": BlocYear.objects.filter(bloc=bloc_year.bloc, year__gte=bloc_year.year, head_decided_on=meeting.held_on)
+        .order_by("year").first(),
         "can_generate": can_lead,
     }
     return render(request, "blocs/meeting_form.html", context)

@@ -1,7 +1,7 @@
 """The one access helper. Every view and API endpoint starts here.
 
 A user's scope is the set of grants active today. Each grant is a role on a scope (the whole
-province — including the provinces merged into it — or one unit). `scoped()` turns a scope
+province — including the provinces merged into it — one unit, one block or one council). `scoped()` turns a scope
 into a queryset filter; an object outside it answers 404 exactly like a missing one.
 """
 
@@ -123,6 +123,8 @@ class GrantScope:
     # The predecessors of a unit-scoped grant's unit (merged or split into it): their records are
     # the unit's own past, readable (READ_ACTIONS) but not editable through the successor's grant.
     predecessor_unit_ids: frozenset[int] = frozenset()
+    # Set for council-scoped roles (the secretary, members or counting board of one council).
+    council_id: int | None = None
 
 
 @dataclass
@@ -150,7 +152,7 @@ class Scope:
             return None
         ids: set[int] = set()
         for g in self.grants_for(action):
-            if g.unit_id is None and g.bloc_id is None:
+            if g.unit_id is None and g.bloc_id is None and g.council_id is None:
                 ids |= g.province_ids
         return ids
 
@@ -163,6 +165,9 @@ class Scope:
 
     def bloc_ids_for(self, action: str) -> set[int]:
         return {g.bloc_id for g in self.grants_for(action) if g.bloc_id is not None}
+
+    def council_ids_for(self, action: str) -> set[int]:
+        return {g.council_id for g in self.grants_for(action) if g.council_id is not None}
 
 
 def scope_of(user, on: dt.date | None = None) -> Scope:
@@ -187,6 +192,10 @@ def scope_of(user, on: dt.date | None = None) -> Scope:
             is_admin = True
         if g.province_id not in lineage_cache:
             lineage_cache[g.province_id] = frozenset(g.province.lineage_ids())
+        if g.scope_kind == ScopeKind.COUNCIL:
+            # A role on one council reaches that council, its members and its polls only.
+            scoped.append(GrantScope(role=g.role, province_ids=frozenset({g.province_id}), unit_id=None, council_id=g.council_id))
+            continue
         if g.scope_kind == ScopeKind.BLOCK:
             # A role on one block reaches that block's data only (and its members, through it).
             scoped.append(GrantScope(role=g.role, province_ids=frozenset({g.province_id}), unit_id=None, bloc_id=g.bloc_id))
@@ -235,11 +244,13 @@ def _block_head_grants(grants: list[GrantScope], on: dt.date) -> list[GrantScope
 
 
 # How each model reaches its province, its unit and its block, for scoping. Apps register their models.
-_SCOPE_PATHS: dict[type[models.Model], tuple[str | None, str | None, str | None]] = {}
+_SCOPE_PATHS: dict[type[models.Model], tuple[str | None, str | None, str | None, str | None]] = {}
 
 
-def register_scope(model: type[models.Model], *, province: str | None, unit: str | None, bloc: str | None = None) -> None:
-    _SCOPE_PATHS[model] = (province, unit, bloc)
+def register_scope(
+    model: type[models.Model], *, province: str | None, unit: str | None, bloc: str | None = None, council: str | None = None
+) -> None:
+    _SCOPE_PATHS[model] = (province, unit, bloc, council)
 
 
 def scope_filter(user, model: type[models.Model], action: str) -> Q | None:
@@ -248,7 +259,7 @@ def scope_filter(user, model: type[models.Model], action: str) -> Q | None:
     if scope.is_admin and action in PERMISSIONS:
         return None
     try:
-        province_path, unit_path, bloc_path = _SCOPE_PATHS[model]
+        province_path, unit_path, bloc_path, council_path = _SCOPE_PATHS[model]
     except KeyError as exc:
         raise LookupError(f"{model.__name__} has no registered access scope") from exc
     q = Q(pk__in=[])
@@ -261,6 +272,9 @@ def scope_filter(user, model: type[models.Model], action: str) -> Q | None:
     bloc_ids = scope.bloc_ids_for(action)
     if bloc_ids and bloc_path is not None:
         q |= Q(**{f"{bloc_path}__in": bloc_ids})
+    council_ids = scope.council_ids_for(action)
+    if council_ids and council_path is not None:
+        q |= Q(**{f"{council_path}__in": council_ids})
     return q
 
 
@@ -284,8 +298,8 @@ def get_scoped_or_404(user, model_or_qs, action: str = "registry.view", **lookup
         raise Http404("Không tìm thấy") from exc
 
 
-def ensure(user, action: str, *, province=None, unit=None, bloc=None) -> None:
-    """Raise NotPermitted unless `user` may `action` on `province`, `unit` or `bloc`.
+def ensure(user, action: str, *, province=None, unit=None, bloc=None, council=None) -> None:
+    """Raise NotPermitted unless `user` may `action` on `province`, `unit`, `bloc` or `council`.
 
     `user=None` is the system itself (demo loader, migrations) and is always allowed.
     """
@@ -309,7 +323,10 @@ def ensure(user, action: str, *, province=None, unit=None, bloc=None) -> None:
     bloc_id = getattr(bloc, "pk", bloc)
     if bloc_id is not None and bloc_id in scope.bloc_ids_for(action):
         return
-    if province_id is None and unit_id is None and bloc_id is None:
+    council_id = getattr(council, "pk", council)
+    if council_id is not None and council_id in scope.council_ids_for(action):
+        return
+    if province_id is None and unit_id is None and bloc_id is None and council_id is None:
         return
     raise NotPermitted()
 

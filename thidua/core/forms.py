@@ -18,6 +18,24 @@ class VietnameseFormMixin:
             if field.required:
                 field.error_messages["required"] = "Trường này không được để trống."
 
+    def __getitem__(self, name):
+        # Every unit picker names each unit's province (and an ended unit's period), whatever field
+        # class the form declared (issue #19): the label is set when the field is first rendered,
+        # once the view has given it its queryset.
+        field = self.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField) and not getattr(field, "_unit_labelled", False):
+            from thidua.org.labels import is_unit_queryset, unit_option_label
+
+            if is_unit_queryset(field.queryset):
+                field._unit_labelled = True
+                if "label_from_instance" not in vars(field) and (
+                    type(field).label_from_instance is forms.ModelChoiceField.label_from_instance
+                ):
+                    field.label_from_instance = unit_option_label
+                if not field.queryset.query.combinator:
+                    field.queryset = field.queryset.select_related("province")
+        return super().__getitem__(name)
+
     def full_clean(self):
         if self.is_bound and hasattr(self.data, "copy"):
             data = self.data.copy()

@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from thidua.core import throttle
-from thidua.core.access import public, scope_of, scoped, signed_in
+from thidua.core.access import public, signed_in
 from thidua.core.net import client_address
 from thidua.rules.text import nfc
 
@@ -66,18 +66,24 @@ def logout_view(request, *args, **kwargs):
 
 @signed_in
 def home(request):
+    """Bàn làm việc: one section per role of the user (thidua.core.workbench)."""
+    import datetime as dt
+    import uuid
+
     from thidua.accounts.models import Grant
-    from thidua.org.models import Person, Unit
+    from thidua.core.workbench import workbench_for
 
-    scope = scope_of(request.user)
-    can_view = scope.can("registry.view")
-    grants = Grant.objects.filter(user=request.user).select_related("province", "unit")
-    from thidua.blocs.selectors import todo_for
-
+    today = dt.date.today()
+    year = request.GET.get("nam", "")
+    year = int(year) if year.isdigit() and 1990 <= int(year) <= today.year + 1 else None
+    ranking_bloc = request.GET.get("khoi", "")
+    try:
+        ranking_bloc = str(uuid.UUID(ranking_bloc)) if ranking_bloc else None
+    except ValueError:
+        ranking_bloc = None
+    grants = Grant.objects.filter(user=request.user).select_related("province", "unit", "bloc")
     context = {
-        "todo": todo_for(request.user) if can_view else [],
-        "unit_count": scoped(request.user, Unit.objects.filter(ended_on__isnull=True)).count() if can_view else 0,
-        "person_count": scoped(request.user, Person).count() if can_view else 0,
+        "bench": workbench_for(request.user, year=year, ranking_bloc=ranking_bloc, today=today),
         "grants_display": [
             f"{g} (từ {g.valid_from:%d/%m/%Y}{' đến ' + format(g.valid_to, '%d/%m/%Y') if g.valid_to else ''})" for g in grants
         ],

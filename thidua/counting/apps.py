@@ -12,7 +12,7 @@ class CountingConfig(AppConfig):
         from thidua.counting import models as m
 
         for model in (m.PaperBallotBatch, m.TallyEntry, m.ExternalResult, m.CountingMinutes):
-            register_scope(model, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc")
+            register_scope(model, province="province", unit="poll__council__unit", bloc="poll__bloc_year__bloc", council="poll__council")
         register_scope(
             m.CouncilConfirmation, province="province", unit="item__proposal__audience__unit", bloc="item__proposal__bloc_year__bloc"
         )

@@ -75,26 +75,37 @@ def _save(imp: ProposalImport, fields: list[str]) -> None:
 
 @transaction.atomic
 def do_resolve_row(*, actor, imp: ProposalImport, row: int, person: Person | None = None, award: str | None = None,
-                   skip: bool | None = None, expected_version: int | None = None) -> dict:
-    """The officer picks the person of a row (a candidate, or anyone the unit may propose), sets its
+                   skip: bool | None = None, unit: Unit | None = None, expected_version: int | None = None) -> dict:
+    """The officer picks the person of a row (a candidate, or anyone the unit may propose) or, for a
+    collective's row, the unit (a candidate, or the proposing unit or a direct sub-unit), sets its
     award, or leaves the row out (skip) / takes it back."""
     ensure(actor, "proposal.edit", unit=imp.unit)
     imp = _locked(imp, expected_version)
     entry = imp.row(row)
     if entry is None:
         raise ActionError(f"Danh sách không có dòng {row}.", field="row")
-    before = {k: entry.get(k) for k in ("person", "status", "award", "skipped")}
-    if person is None and award is None and skip is None:
+    before = {k: entry.get(k) for k in ("person", "unit", "status", "award", "skipped")}
+    if person is None and award is None and skip is None and unit is None:
         raise ActionError("Hãy chọn người đúng với dòng này, danh hiệu/hình thức, hoặc bỏ dòng.", field="person")
+    if person is not None and unit is not None:
+        raise ActionError("Một dòng đề nghị một cá nhân hoặc một tập thể, không chọn cả hai.", field="unit")
+    if unit is not None:
+        allowed = str(unit.uid) in entry.get("candidates", []) and unit.ended_on is None
+        allowed = allowed or matching.proposable_units(imp.unit).filter(pk=unit.pk).exists()
+        if not allowed:
+            raise ActionError(f"{unit.name} không phải {imp.unit.name} hoặc đơn vị trực thuộc, nên không đề nghị trong danh sách này được.",
+                              field="unit")
+        entry.update(person=None, unit=str(unit.uid), subject="collective", status=RowStatus.MATCHED.value, resolved=True,
+                     skipped=False, person_name="", person_unit=unit.name)
     if person is not None:
         allowed = str(person.uid) in entry.get("candidates", []) or matching.proposable_people(imp.unit).filter(pk=person.pk).exists()
         if not allowed:
             raise ActionError(f"{person.full_name} không thuộc {imp.unit.name} hoặc đơn vị trực thuộc, nên không đề nghị trong danh sách này được.",
                               field="person")
-        entry.update(person=str(person.uid), status=RowStatus.MATCHED.value, resolved=True, skipped=False,
+        entry.update(person=str(person.uid), unit=None, subject="individual", status=RowStatus.MATCHED.value, resolved=True, skipped=False,
                      person_name=person.full_name, person_unit=person.unit.name)
     if award is not None:
-        award = matching.check_award(award, imp.province)
+        award = matching.check_award(award, imp.province, entry.get("subject") or "individual")
         entry.update(award=award)
     if skip is not None:
         entry["skipped"] = bool(skip)
@@ -111,11 +122,15 @@ def _pending_message(imp: ProposalImport) -> str | None:
         return None
     parts = []
     for r in pending[:5]:
-        why = "trùng tên, chưa chọn người" if r["status"] == RowStatus.AMBIGUOUS else "không có trong danh mục cá nhân"
+        collective = r.get("subject") == "collective"
+        if r["status"] == RowStatus.AMBIGUOUS:
+            why = "trùng tên, chưa chọn tập thể" if collective else "trùng tên, chưa chọn người"
+        else:
+            why = "không có trong danh mục đơn vị" if collective else "không có trong danh mục cá nhân"
         parts.append(f"dòng {r['row']} ({r['name']}: {why})")
     more = f" và {len(pending) - 5} dòng khác" if len(pending) > 5 else ""
     return (f"Còn {len(pending)} dòng chưa xác định: " + "; ".join(parts) + more
-            + ". Hãy chọn đúng người, hoặc bỏ dòng đó, trước khi lập hồ sơ.")
+            + ". Hãy chọn đúng người (tập thể), hoặc bỏ dòng đó, trước khi lập hồ sơ.")
 
 
 @transaction.atomic
@@ -138,21 +153,27 @@ def do_confirm_import(*, actor, imp: ProposalImport, expected_version: int | Non
                           "cho các dòng cần đề nghị.", field="rows")
     seen: dict[tuple[str, str], int] = {}
     for r in rows:
-        key = (r["person"], r["award"])
+        key = (r.get("person") or r.get("unit") or "", r["award"])
         if key in seen:
-            raise ActionError(f"Dòng {seen[key]} và dòng {r['row']} cùng đề nghị một người ({r['name']}) cùng một danh hiệu, hình thức: "
+            who = "một tập thể" if r.get("unit") else "một người"
+            raise ActionError(f"Dòng {seen[key]} và dòng {r['row']} cùng đề nghị {who} ({r['name']}) cùng một danh hiệu, hình thức: "
                               "hãy bỏ một dòng.", field="rows")
         seen[key] = r["row"]
-    people = {str(p.uid): p for p in matching.proposable_people(imp.unit).filter(uid__in=[r["person"] for r in rows]).select_related("unit")}
-    gone = [r for r in rows if r["person"] not in people]
+    people = {str(p.uid): p for p in matching.proposable_people(imp.unit).filter(uid__in=[r["person"] for r in rows if r.get("person")])
+              .select_related("unit")}
+    units = {str(u.uid): u for u in matching.proposable_units(imp.unit).filter(uid__in=[r["unit"] for r in rows if r.get("unit")])}
+    gone = [r for r in rows if r.get("person") not in people and r.get("unit") not in units]
     if gone:
-        raise ActionError(f"Dòng {gone[0]['row']} ({gone[0]['name']}): người đã chọn không còn thuộc {imp.unit.name}. Hãy chọn lại.", field="rows")
+        what = "tập thể" if gone[0].get("unit") else "người"
+        raise ActionError(f"Dòng {gone[0]['row']} ({gone[0]['name']}): {what} đã chọn không còn thuộc {imp.unit.name}. Hãy chọn lại.",
+                          field="rows")
     awards = [r["award"] for r in rows]
     level = "UNIT" if unit_head_refusal("UNIT", awards) is None else "PROVINCE"
     proposal = proposals.do_create_proposal_from_import(
         actor=actor, proposer_unit=imp.unit,
         data={"title": imp.title, "year": imp.year, "level": level, "reasons": f"Theo danh sách đề nghị gửi kèm (tệp “{imp.file_name}”)."},
-        rows=[{"person": people[r["person"]], "award": r["award"], "achievements": (r.get("achievements") or "")[:2000]} for r in rows],
+        rows=[{"person": people.get(r.get("person") or ""), "unit": units.get(r.get("unit") or ""), "award": r["award"],
+               "achievements": (r.get("achievements") or "")[:2000]} for r in rows],
         source={"name": imp.file_name if imp.file_name.lower().endswith(".docx") else imp.file_name + ".docx",
                 "path": imp.file, "sha256": imp.sha256, "size": imp.size},
     )

@@ -1,8 +1,9 @@
 """A demo Word danh sách of an active Ban Tuyên giáo Tỉnh ủy (Thái Bình in the seeds: An Giang's was
 merged in 2025) read in and waiting for the officer
 (idempotent): built from the unit's demo staff with python-docx, one name written with the old
-tone placement ("Hoà", "Thuỷ" style), a name the registry does not hold, and a Party award the
-State catalogue does not list, so the review page shows each status. Nothing is proposed."""
+tone placement ("Hoà", "Thuỷ" style), a name the registry does not hold, a Party award the State
+catalogue does not list, and the unit itself proposed as a collective (Tập thể lao động xuất sắc),
+so the review page shows each status. Nothing is proposed."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _docx(unit, people) -> bytes:
     heading = document.add_table(rows=1, cols=2)
     heading.cell(0, 0).text, heading.cell(0, 1).text = f"{unit.superior_name or 'ĐẢNG BỘ TỈNH'}\nBAN TUYÊN GIÁO TỈNH ỦY", "ĐẢNG CỘNG SẢN VIỆT NAM"
     document.add_paragraph("DANH SÁCH")
-    document.add_paragraph("cá nhân đề nghị khen thưởng năm 2025")
+    document.add_paragraph("cá nhân, tập thể đề nghị khen thưởng năm 2025")
     rows = [[str(i), name, title, award] for i, (name, title, award) in enumerate(people, start=1)]
     table = document.add_table(rows=1 + len(rows), cols=4)
     for c, text in enumerate(["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Hình thức đề nghị khen thưởng"]):
@@ -62,6 +63,7 @@ def load_demo(doc) -> Counter:  # noqa: ARG001 — the seeds hold no Word files;
     awards = ["Chiến sĩ thi đua cơ sở", "Lao động tiên tiến", "Lao động tiên tiến", "Bằng khen của Ban Thường vụ Tỉnh ủy"]
     people = [(_old_placement(p.full_name), p.position_title or "Chuyên viên", awards[i]) for i, p in enumerate(staff)]
     people.insert(2, (UNKNOWN_NAME, "Chuyên viên Văn phòng Ban", "Lao động tiên tiến"))
+    people.append((_old_placement(unit.name), "Tập thể", "Tập thể lao động xuất sắc"))
     do_create_import(actor=None, unit=unit, year=2025, file_name=FILE_NAME, data=_docx(unit, people))
     stats["docimport"] += 1
     return stats

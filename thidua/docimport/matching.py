@@ -5,6 +5,14 @@ tones kept) is that of one person of the proposing unit or of its direct sub-uni
 such people make the row AMBIGUOUS (narrowed first by the unit and birth year the row names). A
 name found only with every mark taken off ("Nguyen Van Hoa") is AMBIGUOUS too, with the
 candidates to confirm. No candidate: UNKNOWN.
+
+A row names a collective (tập thể) when its award is for collectives only (Tập thể lao động tiên
+tiến, Cờ thi đua…), when it sits under a "Tập thể" section, or when no person has its name but a
+unit does. Its subject is then a unit a dossier of the proposing unit may name (the unit itself or
+a direct sub-unit, as ProposalItem.unit): the same name key matches one unit (MATCHED); a name
+equal without marks, or one name contained in the other ("Phòng Tổng hợp" / "Phòng Tổng hợp -
+Hành chính"), gives candidates (AMBIGUOUS). A phòng, ban (org.Department) is no proposal subject:
+a row naming one is UNKNOWN and says so.
 """
 
 from __future__ import annotations
@@ -24,9 +32,15 @@ def proposable_people(unit: Unit):
     return Person.objects.filter(Q(unit_id=unit.pk) | Q(unit__parent_id=unit.pk), unit__ended_on__isnull=True)
 
 
-def catalogue_entries(province) -> list[tuple[str, str]]:
-    """(code, name) of every catalogue entry a person can be proposed for: the law's (coded and
-    manual appraisal) and the province's own."""
+def proposable_units(unit: Unit):
+    """The collectives a unit's dossier may name: the unit itself and its active direct sub-units
+    (as proposals._check_subject)."""
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk), ended_on__isnull=True)
+
+
+def catalogue_entries(province, subject: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of every catalogue entry: the law's (coded and manual appraisal) and the
+    province's own (those for `subject` only when given)."""
     from thidua.awards.models import AwardType
     from thidua.awards.selectors import _with_successors
 
@@ -35,7 +49,7 @@ def catalogue_entries(province) -> list[tuple[str, str]]:
         # A unit of a province merged in 2025 receives the awards its new province lists.
         ids = _with_successors(getattr(province, "pk", province))
         own = AwardType.objects.filter(province_id__in=ids).values_list("code", "name", "subjects")
-        entries += [(code, name) for code, name, subjects in own if "individual" in (subjects or ())]
+        entries += [(code, name) for code, name, subjects in own if subject is None or subject in (subjects or ())]
     return entries
 
 
@@ -48,14 +62,23 @@ def subjects_of(code: str, province) -> tuple[str, ...] | None:
     return tuple(entry.subjects or ()) if entry is not None else None
 
 
-def check_award(code: str, province) -> str:
+def check_award(code: str, province, subject: str = "individual") -> str:
     code = (code or "").strip()
     subjects = subjects_of(code, province)
     if subjects is None:
         raise ActionError(f"“{code}” không có trong danh mục danh hiệu, hình thức khen thưởng.", field="award")
-    if "individual" not in subjects:
-        raise ActionError("Danh hiệu, hình thức này không dành cho cá nhân.", field="award")
+    if subject not in subjects:
+        raise ActionError(f"Danh hiệu, hình thức này không dành cho {'cá nhân' if subject == 'individual' else 'tập thể'}.", field="award")
     return code
+
+
+def _collective_only(code: str | None, province) -> bool:
+    subjects = subjects_of(code, province) if code else None
+    return bool(subjects) and "collective" in subjects and "individual" not in subjects
+
+
+def _words_within(short: str, long: str) -> bool:
+    return bool(short) and len(short.split()) >= 2 and f" {short} " in f" {long} "
 
 
 def _label(code: str) -> str:
@@ -66,6 +89,7 @@ def _label(code: str) -> str:
 
 class _Registry:
     def __init__(self, unit: Unit):
+        self.province = unit.province
         self.people = list(proposable_people(unit).select_related("unit").order_by("pk"))
         self.by_key: dict[str, list[Person]] = defaultdict(list)
         self.by_loose: dict[str, list[Person]] = defaultdict(list)
@@ -73,6 +97,25 @@ class _Registry:
             self.by_key[core.name_key(p.full_name)].append(p)
             self.by_loose[core.loose_key(p.full_name)].append(p)
         self.units = {p.unit for p in self.people} | {unit}
+        self.collectives = list(proposable_units(unit).order_by("pk"))
+        from thidua.org.models import Department
+
+        self.departments = list(Department.objects.filter(unit__in=self.collectives).select_related("unit").order_by("pk"))
+
+    def match_unit(self, name: str) -> tuple[list[Unit], bool]:
+        """(candidate units, exact) for a collective's name."""
+        key, loose = core.name_key(name), core.loose_key(name)
+        exact = [u for u in self.collectives if key in {core.name_key(u.name), core.name_key(u.short_name)} - {""}]
+        if len(exact) == 1:
+            return exact, True
+        found = [u for u in self.collectives
+                 if any(loose == core.loose_key(n) or _words_within(loose, core.loose_key(n)) or _words_within(core.loose_key(n), loose)
+                        for n in (u.name, u.short_name) if n)]
+        return found, False
+
+    def departments_named(self, name: str) -> list:
+        loose = core.loose_key(name)
+        return [d for d in self.departments if loose == core.loose_key(d.name) or _words_within(core.loose_key(d.name), loose)]
 
     def units_named(self, text: str) -> set[int]:
         padded = f" {core.loose_key(text)} "
@@ -129,9 +172,34 @@ def read_rows(document, unit: Unit) -> tuple[list[dict], list[str], str]:
     return rows, problems, core.title_from(document.paragraphs)
 
 
+def _collective_row(source: core.SourceRow, code: str | None, registry: _Registry, found_people: list) -> tuple | None:
+    """(status, units, problems) when the row names a collective, else None."""
+    by_award = _collective_only(code, registry.province) or "tap the" in core.loose_key(source.section)
+    if found_people and not by_award:
+        return None
+    units, exact = registry.match_unit(source.name)
+    departments = registry.departments_named(source.name) if not units else []
+    if not units and not departments and not by_award:
+        return None
+    if len(units) == 1 and exact:
+        return "MATCHED", units, []
+    if units:
+        names = ", ".join(u.name for u in units)
+        return "AMBIGUOUS", units, [f"“{source.name}” có thể là {names}: hãy chọn đúng tập thể."]
+    if departments:
+        d = departments[0]
+        return "UNKNOWN", [], [f"“{source.name}” là phòng, ban của {d.unit.name}, không phải đơn vị: hồ sơ chỉ đề nghị tập thể là đơn vị "
+                               "hoặc đơn vị trực thuộc. Hãy thêm phòng này vào danh mục đơn vị trực thuộc rồi chọn lại, hoặc bỏ dòng này."]
+    return "UNKNOWN", [], [f"Không có tập thể nào tên “{source.name}” trong đơn vị và các đơn vị trực thuộc: hãy kiểm tra tên, chọn tập thể, "
+                           "hoặc bỏ dòng này."]
+
+
 def _row(number: int, source: core.SourceRow, code: str | None, registry: _Registry, province, seen_names: dict) -> dict:
     problems: list[str] = []
     found, exact = registry.match(source)
+    collective = _collective_row(source, code, registry, found)
+    if collective is not None:
+        return _unit_row(number, source, code, collective, province, seen_names)
     if len(found) == 1 and exact:
         status = "MATCHED"
     elif found:
@@ -145,14 +213,7 @@ def _row(number: int, source: core.SourceRow, code: str | None, registry: _Regis
         status = "UNKNOWN"
         problems.append(f"Không có ai tên “{source.name}” trong đơn vị và các đơn vị trực thuộc: hãy kiểm tra tên, thêm cá nhân "
                         "vào danh mục rồi chọn lại, hoặc bỏ dòng này.")
-    if code is not None and "individual" not in (subjects_of(code, province) or ()):
-        problems.append(f"{_label(code)} không dành cho cá nhân: hãy chọn danh hiệu, hình thức khác.")
-        code = None
-    elif code is None:
-        if source.award_text:
-            problems.append(f"Không nhận ra “{source.award_text}” trong danh mục danh hiệu, hình thức khen thưởng: hãy chọn.")
-        else:
-            problems.append("Dòng này không ghi danh hiệu, hình thức khen thưởng: hãy chọn.")
+    code = _award_problems(code, source, "individual", province, problems)
     key = core.name_key(source.name) + "|" + (code or "")
     if key in seen_names:
         problems.append(f"Trùng với dòng {seen_names[key]} (cùng tên, cùng danh hiệu, hình thức).")
@@ -160,10 +221,41 @@ def _row(number: int, source: core.SourceRow, code: str | None, registry: _Regis
         seen_names[key] = number
     person = found[0] if status == "MATCHED" else None
     return {
-        "row": number, "name": source.name, "person": str(person.uid) if person else None, "status": status,
+        "row": number, "name": source.name, "person": str(person.uid) if person else None, "unit": None, "subject": "individual", "status": status,
         "candidates": [str(p.uid) for p in found], "award": code, "problems": problems,
         "award_text": source.award_text, "position": source.position, "unit_text": source.unit_text, "section": source.section,
         "achievements": source.achievements, "birth_year": source.birth_year, "table": source.table, "line": source.line,
         "person_name": person.full_name if person else "", "person_unit": person.unit.name if person else "",
         "resolved": False, "skipped": False,
+    }
+
+
+def _award_problems(code: str | None, source: core.SourceRow, subject: str, province, problems: list[str]) -> str | None:
+    word = "cá nhân" if subject == "individual" else "tập thể"
+    if code is not None and subject not in (subjects_of(code, province) or ()):
+        problems.append(f"{_label(code)} không dành cho {word}: hãy chọn danh hiệu, hình thức khác.")
+        return None
+    if code is None:
+        if source.award_text:
+            problems.append(f"Không nhận ra “{source.award_text}” trong danh mục danh hiệu, hình thức khen thưởng: hãy chọn.")
+        else:
+            problems.append("Dòng này không ghi danh hiệu, hình thức khen thưởng: hãy chọn.")
+    return code
+
+
+def _unit_row(number: int, source: core.SourceRow, code: str | None, collective: tuple, province, seen_names: dict) -> dict:
+    status, units, problems = collective
+    code = _award_problems(code, source, "collective", province, problems)
+    key = "unit|" + core.name_key(source.name) + "|" + (code or "")
+    if key in seen_names:
+        problems.append(f"Trùng với dòng {seen_names[key]} (cùng tập thể, cùng danh hiệu, hình thức).")
+    else:
+        seen_names[key] = number
+    unit = units[0] if status == "MATCHED" else None
+    return {
+        "row": number, "name": source.name, "person": None, "unit": str(unit.uid) if unit else None, "subject": "collective",
+        "status": status, "candidates": [str(u.uid) for u in units], "award": code, "problems": problems,
+        "award_text": source.award_text, "position": source.position, "unit_text": source.unit_text, "section": source.section,
+        "achievements": source.achievements, "birth_year": source.birth_year, "table": source.table, "line": source.line,
+        "person_name": "", "person_unit": unit.name if unit else "", "resolved": False, "skipped": False,
     }

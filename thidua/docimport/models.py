@@ -29,7 +29,8 @@ class ProposalImport(TenantModel):
     file = models.CharField("Tệp đã lưu", max_length=300)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField("Dung lượng", default=0)
-    # One dict per row: row, name, person (uid|None), status, candidates [uid], award (code|None),
+    # One dict per row: row, name, person (uid|None), unit (uid|None, a collective's row), subject
+    # (individual|collective), status, candidates [uid of people or units], award (code|None),
     # award_text, position, unit_text, achievements, birth_year, table, line, problems [str],
     # resolved (the officer chose the person), skipped (the officer left the row out).
     rows = models.JSONField("Các dòng đã đọc", default=list)

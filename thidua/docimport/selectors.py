@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from thidua.core.access import scoped
 from thidua.docimport.models import ProposalImport, RowStatus
-from thidua.org.models import Person
+from thidua.org.models import Person, Unit
 
 
 def imports_for(user, *, state: str | None = None):
@@ -21,13 +21,21 @@ def candidates_of(imp: ProposalImport) -> dict[str, Person]:
     return {str(p.uid): p for p in Person.objects.filter(uid__in=uids).select_related("unit")}
 
 
+def units_of(imp: ProposalImport) -> dict[str, Unit]:
+    """Every unit a collective's row names or may be resolved to, by uid."""
+    uids = {u for r in imp.rows if r.get("subject") == "collective" for u in r.get("candidates", [])}
+    uids |= {r["unit"] for r in imp.rows if r.get("unit")}
+    return {str(u.uid): u for u in Unit.objects.filter(uid__in=uids)}
+
+
 def import_out(imp: ProposalImport) -> dict:
     from thidua.awards.selectors import award_label
 
     rows = []
     for r in imp.rows:
         rows.append({
-            "row": r["row"], "name": r["name"], "person": r.get("person"), "status": r["status"],
+            "row": r["row"], "name": r["name"], "person": r.get("person"), "unit": r.get("unit"),
+            "subject": r.get("subject") or "individual", "status": r["status"],
             "candidates": list(r.get("candidates", [])), "award": r.get("award"), "problems": list(r.get("problems", [])),
             "status_label": RowStatus(r["status"]).label, "award_name": award_label(r["award"]) if r.get("award") else "",
             "award_text": r.get("award_text", ""), "position": r.get("position", ""), "achievements": r.get("achievements", ""),

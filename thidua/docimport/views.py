@@ -15,9 +15,9 @@ from thidua.core.errors import ActionError
 from thidua.core.forms import apply_action_error
 from thidua.docimport import actions
 from thidua.docimport.forms import UploadForm
-from thidua.docimport.matching import catalogue_entries, proposable_people, subjects_of
+from thidua.docimport.matching import catalogue_entries, proposable_people, proposable_units, subjects_of
 from thidua.docimport.models import ImportState, ProposalImport
-from thidua.docimport.selectors import candidates_of, imports_for, import_out
+from thidua.docimport.selectors import candidates_of, imports_for, import_out, units_of
 from thidua.org.models import Person
 
 BADGES = {"MATCHED": "ok", "AMBIGUOUS": "council", "UNKNOWN": "off"}
@@ -49,10 +49,10 @@ def upload(request):
     return render(request, "docimport/upload.html", {"form": form, "recent": recent})
 
 
-def _award_choices(imp: ProposalImport) -> list[tuple[str, str]]:
+def _award_choices(imp: ProposalImport, subject: str = "individual") -> list[tuple[str, str]]:
     out, seen = [], set()
-    for code, name in catalogue_entries(imp.province):
-        if code not in seen and "individual" in (subjects_of(code, imp.province) or ()):
+    for code, name in catalogue_entries(imp.province, subject):
+        if code not in seen and subject in (subjects_of(code, imp.province) or ()):
             seen.add(code)
             out.append((code, name))
     return out
@@ -61,17 +61,24 @@ def _award_choices(imp: ProposalImport) -> list[tuple[str, str]]:
 @access("proposal.edit")
 def detail(request, uid):
     imp = get_scoped_or_404(request.user, ProposalImport.objects.select_related("unit", "proposal"), "proposal.edit", uid=uid)
-    people = candidates_of(imp)
+    people, units = candidates_of(imp), units_of(imp)
     data = import_out(imp)
     for row in data["rows"]:
         row["badge"] = BADGES[row["status"]]
+        row["collective"] = row["subject"] == "collective"
         row["person_obj"] = people.get(row["person"] or "")
-        row["choices"] = [people[u] for u in row["candidates"] if u in people]
-    others = []
-    if imp.state == ImportState.OPEN and any(r["status"] == "UNKNOWN" and not r["skipped"] for r in data["rows"]):
+        row["unit_obj"] = units.get(row["unit"] or "")
+        pool = units if row["collective"] else people
+        row["choices"] = [pool[u] for u in row["candidates"] if u in pool]
+    others, other_units = [], []
+    unknown = [r for r in data["rows"] if r["status"] == "UNKNOWN" and not r["skipped"]] if imp.state == ImportState.OPEN else []
+    if any(not r["collective"] for r in unknown):
         others = list(proposable_people(imp.unit).select_related("unit").order_by(vi_order("full_name"))[:500])
+    if any(r["collective"] for r in unknown):
+        other_units = list(proposable_units(imp.unit).order_by(vi_order("name")))
     return render(request, "docimport/detail.html", {
-        "imp": imp, "data": data, "others": others, "award_choices": _award_choices(imp), "open": imp.state == ImportState.OPEN,
+        "imp": imp, "data": data, "others": others, "other_units": other_units, "award_choices": _award_choices(imp),
+        "collective_award_choices": _award_choices(imp, "collective"), "open": imp.state == ImportState.OPEN,
     })
 
 
@@ -85,9 +92,18 @@ def row(request, uid, number):
         if person is None:
             messages.error(request, "Không tìm thấy cá nhân đã chọn.")
             return redirect(reverse("docimport:detail", args=[imp.uid]))
+    unit = None
+    if request.POST.get("unit"):
+        unit = None
+        if _is_uuid(request.POST["unit"]):
+            unit = (proposable_units(imp.unit).filter(uid=request.POST["unit"]).first()
+                    or units_for(request.user, "proposal.edit").filter(uid=request.POST["unit"]).first())
+        if unit is None:
+            messages.error(request, "Không tìm thấy đơn vị (tập thể) đã chọn trong các đơn vị bạn được lập hồ sơ.")
+            return redirect(reverse("docimport:detail", args=[imp.uid]))
     skip = {"1": True, "0": False}.get(request.POST.get("skip", ""))
     try:
-        actions.do_resolve_row(actor=request.user, imp=imp, row=number, person=person, award=request.POST.get("award") or None,
+        actions.do_resolve_row(actor=request.user, imp=imp, row=number, person=person, unit=unit, award=request.POST.get("award") or None,
                                skip=skip, expected_version=_version(request))
     except ActionError as error:
         messages.error(request, error.message)

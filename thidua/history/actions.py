@@ -504,6 +504,10 @@ def do_delete_record(actor, item, *, expected_version: int) -> None:
         raise ActionError("Khen thưởng đã ghi không xóa được; hãy hủy bỏ kèm lý do.")
     subject = item.person if item.person_id else item.unit
     _ensure_subject(actor, subject)
+    if isinstance(item, Initiative) and type(item).objects.filter(pk=item.pk, version=expected_version).exists():
+        from thidua.initiatives.indexing import unindex
+
+        unindex(item)  # its postings leave the copy-detection frequencies (the rows go with the cascade)
     deleted, _ = type(item).objects.filter(pk=item.pk, version=expected_version).delete()
     if not deleted:
         raise ConcurrentEditError()

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from thidua.history import fast
 from thidua.history.models import AwardRecord, DisciplinePeriod, Initiative, PendingInvestigation, TaskRating
-from thidua.history.selectors import HEAVY_DISCIPLINE, person_entries, province_in_force
+from thidua.history.selectors import HEAVY_DISCIPLINE, person_entries, province_award_extras, province_in_force
 from thidua.org.models import Province, Unit
 from thidua.rules.catalogue import COLLECTIVE, EMULATION_TITLES, INDIVIDUAL, awards_for
 
@@ -202,6 +202,15 @@ def evaluate_people(people: QuerySet, year: int, *, awards: list[str] | None = N
                 if code in EMULATION_TITLES:
                     titles[pid][y].add(code)
 
+    # The province's own catalogue entries among the awards read (other issuers, issue #19).
+    read_codes = {code for items in full_awards.values() for _, code, _ in items}
+    extras_cache: dict[int | None, dict] = {}
+
+    def extras_of(province_id):
+        if province_id not in extras_cache:
+            extras_cache[province_id] = province_award_extras(read_codes, province_id)
+        return extras_cache[province_id]
+
     rows: list[BatchRow] = []
     empty: dict = {}
     # A plain outcome depends only on the rules, the rating and titles of `year`, and (for
@@ -229,7 +238,7 @@ def evaluate_people(people: QuerySet, year: int, *, awards: list[str] | None = N
         if not params or (punished and (held or work)) or (held and work):
             # Several kinds of special record together: the engine decides every award.
             history = person_entries(ratings_of(pid).items(), full_awards.get(pid, ()), works.get(pid, ()),
-                                     disciplines.get(pid, ()), pendings.get(pid, ()), on)
+                                     disciplines.get(pid, ()), pendings.get(pid, ()), on, extras_of(province_id))
             rows.append(BatchRow(INDIVIDUAL, pid, _engine(INDIVIDUAL, year, on, code, history, wanted, overrides), True))
             continue
         by_form = forms.get(pid, empty)
@@ -254,7 +263,7 @@ def evaluate_people(people: QuerySet, year: int, *, awards: list[str] | None = N
         elif work:
             some = fast.awards_an_initiative_can_change(year, titles_of(pid), [w[0] for w in work], wanted)
             if some:
-                history = person_entries(ratings_of(pid).items(), full_awards.get(pid, ()), work, (), (), on)
+                history = person_entries(ratings_of(pid).items(), full_awards.get(pid, ()), work, (), (), on, extras_of(province_id))
                 outcomes.update(_engine(INDIVIDUAL, year, on, code, history, some, overrides))
                 rows.append(BatchRow(INDIVIDUAL, pid, outcomes, True))
                 continue

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from django import forms
 from django.db import transaction
+from django.db.models import F, Q
 
 from thidua.audit.log import record
 from thidua.core.access import ensure, scoped
@@ -38,14 +39,14 @@ from thidua.org.importer import (
     read_sheets,
 )
 from thidua.org.models import Person, Unit
-from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES, AWARD_SUBJECTS, COLLECTIVE, EMULATION_TITLES, INDIVIDUAL, RATING_NAMES, RATINGS
+from thidua.rules.catalogue import COLLECTIVE, EMULATION_TITLES, INDIVIDUAL, RATING_NAMES, RATINGS
+from thidua.rules.text import fold
 
 __all__ = ["ImportRejected", "MAX_ROWS", "import_history", "build_template", "HistoryImportForm"]
 
 HISTORY_SHEET = "Hồ sơ thành tích"
 RATING_SHEET = "Đánh giá cá nhân"
 RATING_CHOICES = tuple((code, RATING_NAMES[code][0].upper() + RATING_NAMES[code][1:]) for code in reversed(RATINGS))
-AWARD_CHOICES = tuple((code, AWARD_NAMES[code]) for code in AWARD_CODES)
 
 SUBJECT_COLUMNS = (
     Column("staff_code", "Mã cán bộ", width=14, help="Nếu có, dùng để tìm cá nhân; để trống thì tìm theo họ tên và đơn vị."),
@@ -55,7 +56,11 @@ SUBJECT_COLUMNS = (
 )
 HISTORY_COLUMNS: tuple[Column, ...] = SUBJECT_COLUMNS + (
     Column("rating", "Mức độ hoàn thành nhiệm vụ", kind="choice", choices=RATING_CHOICES, width=30),
-    Column("award", "Danh hiệu, hình thức khen thưởng", kind="choice", choices=AWARD_CHOICES, width=40),
+    # Every catalogue entry (coded or manual appraisal) and the province's own entries (awards of
+    # other issuers: Hội Nhà báo Việt Nam, Công an tỉnh…), by name or code (issue #19): resolved
+    # per row against the catalogue the subject's province sees.
+    Column("award", "Danh hiệu, hình thức khen thưởng", width=40,
+           help="Tên hoặc mã trong danh mục khen thưởng (cả hình thức thẩm định thủ công và khen thưởng của ngành, đoàn thể tỉnh đã thêm)."),
     Column("award_kind", "Loại hình khen thưởng", kind="choice", choices=tuple(AwardKind.choices), width=26,
            help="Để trống là theo công trạng và thành tích đạt được."),
     Column("decision_number", "Số quyết định", width=18),
@@ -150,8 +155,45 @@ def _year(value) -> int:
     return year
 
 
+class _Catalogue:
+    """The award catalogue a province sees (the law's entries, coded or manual, and its own), by folded name or code."""
+
+    def __init__(self):
+        self._by_province: dict[int, dict[str, tuple[str, str, tuple]]] = {}
+
+    def _entries(self, province_id: int) -> dict[str, tuple[str, str, tuple]]:
+        if province_id not in self._by_province:
+            from thidua.awards.models import AwardType
+            from thidua.awards.selectors import _with_successors
+
+            keys: dict[str, tuple[str, str, tuple]] = {}
+            rows = AwardType.objects.filter(Q(province__isnull=True) | Q(province_id__in=_with_successors(province_id)))
+            for row in rows.order_by(F("province_id").asc(nulls_first=True), "pk"):
+                entry = (row.code, row.name, tuple(row.subjects or ()))
+                names = [row.code, row.name] + ([f"{row.name} ({row.authority})"] if row.authority else [])
+                for key in names:
+                    keys.setdefault(fold(key), entry)
+            self._by_province[province_id] = keys
+        return self._by_province[province_id]
+
+    def resolve(self, value: str, province_id: int, kind: str) -> tuple[str | None, str]:
+        entry = self._entries(province_id).get(fold(value))
+        if entry is None:
+            return None, (f"“{value}” không có trong danh mục danh hiệu, hình thức khen thưởng. Ghi đúng tên hoặc mã trong "
+                          "danh mục; khen thưởng của ngành, đoàn thể cần được thêm vào danh mục của tỉnh trước.")
+        code, name, subjects = entry
+        if kind not in subjects:
+            return None, f"{name} không xét tặng cho {'cá nhân' if kind == INDIVIDUAL else 'tập thể'}."
+        return code, ""
+
+    def label(self, code: str, province_id: int) -> str:
+        entry = self._entries(province_id).get(fold(code))
+        return entry[1] if entry else code
+
+
 def _validate(actor, sheets) -> tuple[dict, list, list[ImportIssue], list[dict]]:
     index = _Index(actor)
+    catalogue = _Catalogue()
     issues: list[ImportIssue] = []
     ratings: dict[tuple, tuple] = {}  # (kind, pk, year) -> (subject, rating, rated_in_unit, where)
     awards: list[AwardRecord] = []
@@ -204,11 +246,13 @@ def _validate(actor, sheets) -> tuple[dict, list, list[ImportIssue], list[dict]]
                     collector.add(number, "rating", f"{name} đã có kết quả đánh giá năm {year} ở {ratings[key][3]}.")
                 else:
                     ratings[key] = (subject, values["rating"], unit if kind == INDIVIDUAL else None, f"trang “{sheet}” dòng {number}")
-            code = values.get("award")
-            if code:
-                if kind not in AWARD_SUBJECTS[code]:
-                    collector.add(number, "award", f"{AWARD_NAMES[code]} không xét tặng cho {'cá nhân' if kind == INDIVIDUAL else 'tập thể'}.")
+            code = None
+            if values.get("award"):
+                code, problem = catalogue.resolve(values["award"], subject.province_id, kind)
+                if code is None:
+                    collector.add(number, "award", problem)
                     continue
+            if code:
                 external = values.get("external")
                 if external and not values.get("decision_number"):
                     collector.add(number, "decision_number", "Quyết định của cấp trên phải có số quyết định.")
@@ -223,7 +267,7 @@ def _validate(actor, sheets) -> tuple[dict, list, list[ImportIssue], list[dict]]
                         award_code=code, year=year, revoked=False, **({"person": subject} if kind == INDIVIDUAL else {"unit": subject})
                     ).exists()
                     if titles_in_file[key] > 1 or exists:
-                        collector.add(number, "award", f"{name} đã có danh hiệu {AWARD_NAMES[code]} năm {year}"
+                        collector.add(number, "award", f"{name} đã có danh hiệu {catalogue.label(code, subject.province_id)} năm {year}"
                                       f"{' trong hồ sơ' if exists else ' ở dòng trước'}; một danh hiệu chỉ tặng một lần cho một năm.")
                         continue
                 awards.append(AwardRecord(
@@ -236,7 +280,7 @@ def _validate(actor, sheets) -> tuple[dict, list, list[ImportIssue], list[dict]]
                 ))
             if len(preview) < 50:
                 preview.append({"subject": name, "year": year, "rating": RATING_NAMES.get(values.get("rating") or "", ""),
-                                "award": AWARD_NAMES.get(code or "", "")})
+                                "award": catalogue.label(code, subject.province_id) if code else ""})
         issues.extend(collector.issues)
     return ratings, awards, issues, preview
 

@@ -29,10 +29,12 @@ from thidua.history.models import (
 from thidua.org.models import Person, Province, Unit
 from thidua.rules.catalogue import (
     AWARD_NAMES,
+    CATALOGUE_BY_CODE,
     COLLECTIVE,
     DISCIPLINES,
     EMULATION_TITLES,
     INDIVIDUAL,
+    basis_equivalent,
 )
 from thidua.rules import council
 
@@ -76,6 +78,38 @@ def _blank(year: int) -> dict:
     return {"year": year, "rating": None, "titles": [], "awards": []}
 
 
+def province_award_extras(codes: Iterable[str], province_id: int | None) -> dict[str, dict]:
+    """What the engine needs to know of the province's own catalogue entries among ``codes``
+    (awards of other issuers, issue #19): their name, the prerequisite a Bằng khen stands for
+    (``counts_as``) and ``basis: false`` when the entry does not count as a basis for higher awards."""
+    own = {c for c in codes if c not in CATALOGUE_BY_CODE and c not in EMULATION_TITLES}
+    if not own or province_id is None:
+        return {}
+    from thidua.awards.models import AwardType
+    from thidua.awards.selectors import _with_successors
+
+    extras: dict[str, dict] = {}
+    rows = AwardType.objects.filter(province_id__in=_with_successors(province_id), code__in=sorted(own)).order_by("pk")
+    for code, name, kind, level, counts in rows.values_list("code", "name", "kind", "level", "counts_as_basis"):
+        if code in extras:
+            continue
+        extra: dict = {"name": name}
+        equivalent = basis_equivalent(kind, level, name)
+        if equivalent:
+            extra["counts_as"] = equivalent
+        if not counts:
+            extra["basis"] = False
+        extras[code] = extra
+    return extras
+
+
+def _award_item(code: str, kind: str, extras: dict[str, dict]):
+    extra = extras.get(code)
+    if not extra:
+        return code if kind == "MERIT" else {"code": code, "type": kind}
+    return {"code": code, "type": kind, **extra}
+
+
 def person_entries(
     ratings: Iterable[tuple[int, str]],
     awards: Iterable[tuple[int, str, str]],
@@ -83,13 +117,16 @@ def person_entries(
     disciplines: Iterable[tuple[str, dt.date, dt.date | None]],
     pendings: Iterable[tuple[dt.date, dt.date | None]],
     on: dt.date,
+    extras: dict[str, dict] | None = None,
 ) -> list[dict]:
     """History entries of whatif-api.md from plain tuples (one person).
 
     ratings (year, rating); awards (year, code, kind); works (year, kind, scope, recognised, id,
-    used_for code); disciplines (form, start, end); pendings (opened, closed).
+    used_for code); disciplines (form, start, end); pendings (opened, closed); extras: the
+    province's own catalogue entries among the awards (province_award_extras).
     """
     years: dict[int, dict] = {}
+    extras = extras or {}
 
     def entry(year: int) -> dict:
         if year not in years:
@@ -104,7 +141,7 @@ def person_entries(
             if code not in item["titles"]:
                 item["titles"].append(code)
         else:
-            item["awards"].append(code if kind == "MERIT" else {"code": code, "type": kind})
+            item["awards"].append(_award_item(code, kind, extras))
     for year, kind, scope, recognised, ident, used_for in works:
         key, flag = ("projects", "accepted") if kind == WorkKind.PROJECT else ("initiatives", "recognized")
         work = {"id": ident, "scope": scope, flag: recognised}
@@ -130,14 +167,15 @@ def person_entries(
 
 def _person_history(person: Person, on: dt.date) -> list[dict]:
     ratings = TaskRating.objects.filter(person=person).values_list("year", "rating")
-    awards = AwardRecord.objects.filter(person=person, revoked=False).values_list("year", "award_code", "award_kind")
+    awards = list(AwardRecord.objects.filter(person=person, revoked=False).values_list("year", "award_code", "award_kind"))
     works = [
         (w.year, w.kind, w.scope, w.recognised, w.pk, w.used_for_award.award_code if w.used_for_award_id else None)
         for w in Initiative.objects.filter(person=person).select_related("used_for_award")
     ]
     disciplines = DisciplinePeriod.objects.filter(person=person).values_list("form", "start_date", "end_date")
     pendings = PendingInvestigation.objects.filter(person=person).values_list("opened_on", "closed_on")
-    return person_entries(ratings, awards, works, disciplines, pendings, on)
+    extras = province_award_extras({code for _, code, _ in awards}, person.province_id)
+    return person_entries(ratings, awards, works, disciplines, pendings, on, extras)
 
 
 def member_figures(unit_ids: list[int], years: Iterable[int] | None = None, on: dt.date | None = None) -> dict[int, dict]:
@@ -194,15 +232,15 @@ def _unit_history(unit: Unit, on: dt.date) -> list[dict]:
         item = entry(year)
         if item["rating"] is None or unit_id == unit.pk:
             item["rating"] = rating
-    for year, code, kind in AwardRecord.objects.filter(unit_id__in=ids, revoked=False).values_list(
-        "year", "award_code", "award_kind"
-    ):
+    awards = list(AwardRecord.objects.filter(unit_id__in=ids, revoked=False).values_list("year", "award_code", "award_kind"))
+    extras = province_award_extras({code for _, code, _ in awards}, unit.province_id)
+    for year, code, kind in awards:
         item = entry(year)
         if code in EMULATION_TITLES:
             if code not in item["titles"]:
                 item["titles"].append(code)
         else:
-            item["awards"].append(code if kind == "MERIT" else {"code": code, "type": kind})
+            item["awards"].append(_award_item(code, kind, extras))
     for year, figures in member_figures(ids).items():
         entry(year).update(figures)
     for year in leading_years(ids):

@@ -237,6 +237,13 @@ def batch_page(request):
     blocs = scoped(request.user, Bloc).filter(ended_on__isnull=True).order_by(vi_order("name"))
     form = forms.BatchFilterForm(request.GET or None, provinces=provinces, blocs=blocs)
     kind, model, qs, year, awards, outcome = _batch_subjects(request, form)
+    subjects = qs.count()
+    if subjects > settings.BATCH_INLINE_LIMIT and request.GET.get("xuat") != "xlsx":
+        # Too many to evaluate while the page waits: the list is built by a background job (thidua/jobs).
+        context = {"form": form, "year": year, "kind": kind, "too_many": subjects, "limit": settings.BATCH_INLINE_LIMIT,
+                   "can_import": scope_of(request.user).can("history.edit"),
+                   "can_policy": scope_of(request.user).can("rules.override")}
+        return render(request, "history/batch.html", context)
     try:
         if model is Person:
             rows = batch.evaluate_people(qs, year, awards=awards)
@@ -273,13 +280,31 @@ def batch_page(request):
     return render(request, "history/batch.html", context)
 
 
-def _names(model, pks):
-    if model is Person:
-        return {p.pk: p for p in Person.objects.filter(pk__in=pks).select_related("unit")}
-    return {u.pk: u for u in Unit.objects.filter(pk__in=pks)}
+def batch_export_rows(request, progress=None):
+    """The Excel columns and rows of the batch list for `request.user` and `request.GET` (the
+    background job of thidua/jobs replays the page's filters): (columns, rows, year, subjects)."""
+    provinces = provinces_for(request.user, "registry.view").order_by(vi_order("name"))
+    blocs = scoped(request.user, Bloc).filter(ended_on__isnull=True).order_by(vi_order("name"))
+    form = forms.BatchFilterForm(request.GET or None, provinces=provinces, blocs=blocs)
+    kind, model, qs, year, awards, outcome = _batch_subjects(request, form)
+    if progress is not None:
+        progress(15, f"Đang xét điều kiện khen thưởng năm {year}.")
+    rows = batch.evaluate_people(qs, year, awards=awards) if model is Person else batch.evaluate_units(qs, year, awards=awards)
+    count = len(rows)
+    awaiting = batch.awards_awaiting_council(INDIVIDUAL if model is Person else COLLECTIVE, awards)
+
+    def shown(row, code):
+        return batch.display_status(row.outcomes.get(code), code, awaiting)
+
+    if outcome:
+        rows = [r for r in rows if any(shown(r, code) == outcome for code in r.outcomes)]
+    if progress is not None:
+        progress(55, f"Đã xét {count} đối tượng; đang lấy họ tên, đơn vị.")
+    columns, _ = _batch_columns(model, rows, awards, shown)
+    return columns, rows, year, count
 
 
-def _batch_export(model, rows, awards, year, shown):
+def _batch_columns(model, rows, awards, shown):
     names = {}
     pks = [r.pk for r in rows]
     for start in range(0, len(pks), 5000):
@@ -291,6 +316,17 @@ def _batch_export(model, rows, awards, year, shown):
         columns = [("Tập thể", lambda r: names[r.pk].name)]
     for code in awards:
         columns.append((AWARD_NAMES[code], lambda r, code=code: selectors.OUTCOME_LABELS.get(shown(r, code), "")))
+    return columns, names
+
+
+def _names(model, pks):
+    if model is Person:
+        return {p.pk: p for p in Person.objects.filter(pk__in=pks).select_related("unit")}
+    return {u.pk: u for u in Unit.objects.filter(pk__in=pks)}
+
+
+def _batch_export(model, rows, awards, year, shown):
+    columns, _ = _batch_columns(model, rows, awards, shown)
     return export_response("xlsx", f"du-dieu-kien-khen-thuong-{year}", columns, rows, f"Đủ điều kiện {year}")
 
 
@@ -305,6 +341,23 @@ def import_page(request):
                "provinces": provinces}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if not form.cleaned_data["dry_run"]:
+            # A background job (thidua/jobs) checks the rows and writes all or nothing.
+            from thidua.jobs.models import JobKind
+            from thidua.jobs.views import start_and_show
+            from thidua.org.importer import check_file
+
+            issues = check_file(upload, upload.size)
+            try:
+                if issues:
+                    raise importer.ImportRejected(issues)
+                return start_and_show(request, kind=JobKind.HISTORY_IMPORT, action="history.edit", upload=upload, params={})
+            except importer.ImportRejected as rejected:
+                context.update(error=rejected.message, issues=rejected.issues)
+                return render(request, "history/import.html", context, status=422)
+            except ActionError as error:
+                context.update(error=error.message, issues=[])
+                return render(request, "history/import.html", context, status=422)
         try:
             result = importer.import_history(actor=request.user, fileobj=upload, size=upload.size,
                                              file_name=upload.name, dry_run=form.cleaned_data["dry_run"])

@@ -36,4 +36,21 @@ class InitiativePosting(models.Model):
     h = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["province", "h"], name="initiatives_posting_lookup")]
+        # Covering: the candidate count reads (province, h) → initiative from the index alone
+        # (an index-only scan once the table is vacuumed), never the table's scattered rows.
+        indexes = [models.Index(fields=["province", "h", "initiative"], name="initiatives_posting_covering")]
+
+
+class InitiativePostingCount(models.Model):
+    """How many stored initiatives of a province hold one posting (its document frequency).
+
+    Kept by thidua.initiatives.indexing with every (re)index and removal, read by the similarity
+    query to read a query's rarest postings first (thidua.rules.similarity.selective). It only
+    orders and bounds the candidate search: the scores are always computed exactly."""
+
+    province = models.ForeignKey("org.Province", on_delete=models.CASCADE, related_name="+")
+    h = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "h"], name="initiatives_postingcount_uniq")]

@@ -49,7 +49,7 @@ def list_page(request):
 
 @access("history.edit")
 def create_page(request):
-    units = units_for(request.user, "history.edit").order_by(vi_order("name"))
+    units = units_for(request.user, "history.edit").select_related("province").order_by(vi_order("name"), "pk")
     unit = units.filter(uid=request.GET.get("don-vi")).first() if request.GET.get("don-vi") else None
     if unit is None:
         return render(request, "initiatives/choose_unit.html", {"units": units})
@@ -182,6 +182,23 @@ def import_page(request):
     context = {"form": form, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "max_rows": importer.MAX_ROWS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if not form.cleaned_data["dry_run"]:
+            # A background job (thidua/jobs) checks the rows and writes all or nothing.
+            from thidua.jobs.models import JobKind
+            from thidua.jobs.views import start_and_show
+            from thidua.org.importer import check_file
+
+            issues = check_file(upload, upload.size)
+            try:
+                if issues:
+                    raise importer.ImportRejected(issues)
+                return start_and_show(request, kind=JobKind.INITIATIVE_IMPORT, action="history.edit", upload=upload, params={})
+            except importer.ImportRejected as rejected:
+                context.update(error=rejected.message, issues=rejected.issues)
+                return render(request, "initiatives/import.html", context, status=422)
+            except ActionError as error:
+                context.update(error=error.message, issues=[])
+                return render(request, "initiatives/import.html", context, status=422)
         try:
             result = importer.import_initiatives(actor=request.user, fileobj=upload, size=upload.size,
                                                  file_name=upload.name, dry_run=form.cleaned_data["dry_run"])

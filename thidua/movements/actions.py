@@ -23,7 +23,7 @@ from thidua.core.files import store_upload
 from thidua.core.models import normalise_text_fields
 from thidua.movements.models import Movement, MovementLevel, Registration, RegistrationItem, SubjectKind
 from thidua.org.models import Person, Province
-from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
+from thidua.awards.selectors import recordable_entry
 from thidua.rules.workflows import (
     MOVEMENT_STATES,
     REGISTRATION_EDITABLE,
@@ -147,6 +147,9 @@ def do_start_registration(*, actor, bloc_year: BlocYear, unit) -> Registration:
     return registration
 
 
+REGISTRATION_CODE_MAX = 12  # RegistrationItem.award's column
+
+
 def _validate_items(registration: Registration, items: list[dict[str, Any]]) -> list[RegistrationItem]:
     result: list[RegistrationItem] = []
     seen: set[tuple] = set()
@@ -154,13 +157,16 @@ def _validate_items(registration: Registration, items: list[dict[str, Any]]) -> 
         award = item.get("award")
         subject = item.get("subject_kind")
         person: Person | None = item.get("person")
-        if award not in AWARD_NAMES:
+        # Every catalogue entry, coded or manual, and the province's own (issue #19).
+        entry = recordable_entry(award or "", registration.province_id) if isinstance(award, str) else None
+        if entry is None or len(entry.code) > REGISTRATION_CODE_MAX:
             raise ActionError(f"Dòng {number}: danh hiệu, hình thức khen thưởng không hợp lệ.")
+        award = entry.code
         if subject not in SubjectKind.values:
             raise ActionError(f"Dòng {number}: hãy chọn đăng ký cho tập thể hay cá nhân.")
-        if subject not in AWARD_SUBJECTS[award]:
+        if subject not in (entry.subjects or ()):
             kind = "cá nhân" if subject == SubjectKind.INDIVIDUAL else "tập thể"
-            raise ActionError(f"Dòng {number}: {AWARD_NAMES[award]} không dành cho {kind}.")
+            raise ActionError(f"Dòng {number}: {entry.name} không dành cho {kind}.")
         if subject == SubjectKind.INDIVIDUAL:
             if person is None:
                 raise ActionError(f"Dòng {number}: hãy chọn cá nhân đăng ký.")
@@ -171,7 +177,7 @@ def _validate_items(registration: Registration, items: list[dict[str, Any]]) -> 
         key = (subject, getattr(person, "pk", None), award)
         if key in seen:
             who = person.full_name if person else "tập thể"
-            raise ActionError(f"Dòng {number}: {who} đã đăng ký {AWARD_NAMES[award]} ở dòng trên.")
+            raise ActionError(f"Dòng {number}: {who} đã đăng ký {entry.name} ở dòng trên.")
         seen.add(key)
         entry = RegistrationItem(
             province_id=registration.province_id, registration=registration, subject_kind=subject, person=person,
@@ -191,7 +197,7 @@ def do_update_registration(*, actor, registration: Registration, targets: str, i
     new_items = _validate_items(registration, items)
     before = {
         "targets": registration.targets,
-        "items": sorted(f"{i.get_subject_kind_display()}: {i.person or ''} {AWARD_NAMES[i.award]}".strip() for i in registration.items.select_related("person")),
+        "items": sorted(f"{i.get_subject_kind_display()}: {i.person or ''} {i.get_award_display()}".strip() for i in registration.items.select_related("person")),
     }
     registration.targets = targets or ""
     normalise_text_fields(registration)
@@ -200,7 +206,7 @@ def do_update_registration(*, actor, registration: Registration, targets: str, i
     RegistrationItem.objects.bulk_create(new_items)
     after = {
         "targets": registration.targets,
-        "items": sorted(f"{i.get_subject_kind_display()}: {i.person or ''} {AWARD_NAMES[i.award]}".strip() for i in new_items),
+        "items": sorted(f"{i.get_subject_kind_display()}: {i.person or ''} {i.get_award_display()}".strip() for i in new_items),
     }
     record(actor=actor, action="movements.registration.update", obj=registration, changes=diff(before, after))
     return registration

@@ -42,10 +42,13 @@ class RegistrationItemForm(VietnameseFormMixin, forms.Form):
     award = forms.ChoiceField(label="Danh hiệu, hình thức", choices=[("", "—")] + AWARD_CHOICES, required=False)
     note = forms.CharField(label="Ghi chú", required=False, max_length=255)
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, awards=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].error_messages["invalid_choice"] = "Cá nhân đã chọn không thuộc đơn vị."
+        if awards is not None:
+            self.fields["award"].choices = [("", "—")] + list(awards)
+        self.fields["award"].error_messages["invalid_choice"] = "Danh hiệu, hình thức đã chọn không có trong danh mục."
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

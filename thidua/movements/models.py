@@ -124,3 +124,9 @@ class RegistrationItem(TenantModel):
                 name="movements_item_subject_matches_person",
             ),
         ]
+
+    def get_award_display(self) -> str:
+        """The catalogue's name, also for manual entries and a province's own awards (issue #19)."""
+        from thidua.awards.selectors import award_label
+
+        return award_label(self.award, self.province_id)

@@ -21,7 +21,8 @@ def rollup(bloc_year: BlocYear, registrations) -> list[dict]:
         counts = {code: 0 for code in AWARD_CODES}
         if registration is not None:
             for item in registration.items.all():
-                counts[item.award] += 1
+                # Manual-appraisal entries and the province's own awards are registered too (issue #19).
+                counts[item.award] = counts.get(item.award, 0) + 1
         submitted_on = registration.submitted_at.date() if registration and registration.submitted_at else None
         late = bool(late_after) and (
             (submitted_on is None and today > late_after) or (submitted_on is not None and submitted_on > late_after)

@@ -21,6 +21,7 @@ from thidua.movements.models import Movement, Registration
 from thidua.movements.selectors import rollup
 from thidua.org import selectors as org_selectors
 from thidua.org.models import Person, Unit
+from thidua.awards.selectors import award_label, catalogue_award_choices
 from thidua.rules.catalogue import AWARD_CODES, AWARD_NAMES
 from thidua.rules.workflows import MOVEMENT_ACTIONS, MOVEMENT_STATES, MOVEMENT_TRANSITIONS, REGISTRATION_EDITABLE, allowed_actions
 
@@ -159,10 +160,14 @@ def registration_rollup(request, uid):
     if not can_review:
         # A member unit sees its own line only.
         rows = [r for r in rows if r["unit"].pk in editable_units]
-    used_codes = [code for code in AWARD_CODES if any(r["counts"][code] for r in rows)]
+    all_codes = list(AWARD_CODES) + sorted({c for r in rows for c in r["counts"] if c not in AWARD_CODES})
+    for r in rows:
+        for code in all_codes:
+            r["counts"].setdefault(code, 0)
+    used_codes = [code for code in all_codes if any(r["counts"][code] for r in rows)]
     if request.GET.get("format") == "xlsx" and can_review:
         columns = [("Đơn vị", lambda r: r["unit"].name), ("Trạng thái", lambda r: r["registration"].get_state_display() if r["registration"] else "Chưa lập")]
-        columns += [(AWARD_NAMES[c], (lambda code: lambda r: r["counts"][code])(c)) for c in AWARD_CODES]
+        columns += [(award_label(c, bloc_year.province_id), (lambda code: lambda r: r["counts"][code])(c)) for c in all_codes]
         columns += [("Quá hạn", lambda r: r["late"])]
         return export_response("xlsx", f"dang-ky-thi-dua-{bloc_year.year}", columns, rows, f"Đăng ký {bloc_year.year}")
     deadline = bloc_year.deadlines.filter(kind=DeadlineKind.REGISTRATION).first()
@@ -171,7 +176,7 @@ def registration_rollup(request, uid):
         "bloc_year": bloc_year,
         "bloc": bloc_year.bloc,
         "rows": rows,
-        "used_codes": [(c, AWARD_NAMES[c]) for c in used_codes],
+        "used_codes": [(c, award_label(c, bloc_year.province_id)) for c in used_codes],
         "can_review": can_review,
         "deadline": deadline,
         "startable": [r["unit"] for r in rows if r["registration"] is None and (r["unit"].pk in editable_units or province_wide)],
@@ -203,12 +208,14 @@ def registration_detail(request, uid):
         for i in registration.items.select_related("person").order_by("subject_kind", "pk")
     ]
     targets_form = RegistrationTargetsForm(initial={"version": registration.version, "targets": registration.targets})
-    formset = RegistrationItemFormSet(initial=initial_items, form_kwargs={"people": people}, prefix="items")
+    # Every catalogue award the unit's province sees, coded or manual, and its own (issue #19).
+    awards = [(c, n) for c, n in catalogue_award_choices(None, registration.province_id) if len(c) <= actions.REGISTRATION_CODE_MAX]
+    formset = RegistrationItemFormSet(initial=initial_items, form_kwargs={"people": people, "awards": awards}, prefix="items")
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Bản đăng ký này không sửa được.")
         targets_form = RegistrationTargetsForm(request.POST)
-        formset = RegistrationItemFormSet(request.POST, form_kwargs={"people": people}, prefix="items")
+        formset = RegistrationItemFormSet(request.POST, form_kwargs={"people": people, "awards": awards}, prefix="items")
         if targets_form.is_valid() and formset.is_valid():
             items = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.is_blank()]
             try:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from thidua.core.forms import VietnameseFormMixin
 from thidua.org.models import Department, Gender, LineageKind, Person, Position, Unit, UnitKind
+from thidua.org.labels import unit_option_label
 
 
 INVALID_CHOICE = "Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn."
@@ -76,10 +77,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = INVALID_CHOICE
 
     def label_from_instance(self, obj):
-        label = f"{obj.name} ({obj.province.name})"
-        if obj.ended_on:
-            label += f" — chấm dứt {obj.ended_on:%d/%m/%Y}"
-        return label
+        return unit_option_label(obj)
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -90,7 +88,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         self.error_messages["invalid_pk_value"] = INVALID_CHOICE
 
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.province.name})"
+        return unit_option_label(obj)
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from thidua.core.access import access
 from thidua.core.errors import ActionError
 from thidua.core.forms import VietnameseFormMixin
+from thidua.jobs.models import JobKind
+from thidua.jobs.views import start_and_show
 from thidua.org import importer
 from thidua.org.models import Province
 
@@ -51,6 +53,21 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         province = form.cleaned_data.get("province") or provinces.first()
+        if not form.cleaned_data["dry_run"]:
+            # The import runs as a background job (thidua/jobs): the file's whole-file checks here,
+            # the rows' checks and the all-or-nothing write in the job, whose page shows progress.
+            issues = importer.check_file(upload_file, upload_file.size)
+            if issues:
+                rejected = importer.ImportRejected(issues)
+                context.update(error=rejected.message, issues=rejected.issues)
+                return render(request, "org/import_upload.html", context, status=422)
+            try:
+                return start_and_show(request, kind=JobKind.ORG_IMPORT, action="registry.import", upload=upload_file,
+                                      params={"province": str(province.uid) if province else ""},
+                                      province=province)
+            except ActionError as error:
+                context.update(error=error.message, issues=[])
+                return render(request, "org/import_upload.html", context, status=422)
         try:
             result = importer.import_workbook(
                 actor=request.user,

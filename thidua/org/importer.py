@@ -203,6 +203,11 @@ def _check_container(fileobj: BinaryIO, size: int) -> list[ImportIssue]:
     return []
 
 
+def check_file(fileobj: BinaryIO, size: int) -> list[ImportIssue]:
+    """The whole-file checks only (size, a real .xlsx), cheap enough to run before queuing a job."""
+    return _check_container(fileobj, size)
+
+
 def _cell(value: Any) -> Any:
     """NFC-normalise text; turn whole floats (Excel numbers) into ints; blank text into None."""
     if isinstance(value, str):

@@ -43,7 +43,7 @@ from thidua.proposals.models import (
     ProposalEvent,
     ProposalItem,
 )
-from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
+from thidua.rules.catalogue import AWARD_SUBJECTS
 from thidua.awards.selectors import award_label, catalogue_order as _catalogue_order
 from thidua.rules.proposals import (
     EDITABLE_STATES,
@@ -276,7 +276,7 @@ def do_create_proposal_from_poll(*, actor, poll) -> Proposal:
 @transaction.atomic
 def do_create_proposal_from_import(*, actor, proposer_unit: Unit, data: dict[str, Any], rows: list[dict[str, Any]], source: dict[str, Any]) -> Proposal:
     """A unit's draft dossier from the Word danh sách the officer confirmed (thidua/docimport, issue
-    #15): the proposal, one item per row ({"person", "award", "achievements"}) checked like
+    #15): the proposal, one item per row ({"person" or "unit", "award", "achievements"}) checked like
     do_add_item, the source file attached ({"name", "path", "sha256", "size"}); one audit row."""
     ensure(actor, "proposal.edit", unit=proposer_unit)
     proposal = Proposal(province_id=proposer_unit.province_id, proposer_unit=proposer_unit)
@@ -292,12 +292,15 @@ def do_create_proposal_from_import(*, actor, proposer_unit: Unit, data: dict[str
     ProposalAudience.objects.create(province_id=proposal.province_id, proposal=proposal, unit=proposer_unit)
     items, seen = [], set()
     for row in rows:
-        person, award = row["person"], row["award"]
-        _check_subject(proposal, person, None, award)
-        if (person.pk, award) in seen:
-            raise ActionError(f"{person} có hai lần với {award_label(award)}.", field="rows")
-        seen.add((person.pk, award))
-        item = ProposalItem(province_id=proposal.province_id, proposal=proposal, person=person, award=award, achievements=row.get("achievements") or "")
+        person, unit = _subject_from(row)
+        award = row["award"]
+        _check_subject(proposal, person, unit, award)
+        key = ("person", person.pk) if person else ("unit", unit.pk)
+        if (key, award) in seen:
+            raise ActionError(f"{person or unit} có hai lần với {award_label(award)}.", field="rows")
+        seen.add((key, award))
+        item = ProposalItem(province_id=proposal.province_id, proposal=proposal, person=person, unit=unit, award=award,
+                            achievements=row.get("achievements") or "")
         normalise_text_fields(item)
         items.append(item)
     ProposalItem.objects.bulk_create(items)
@@ -415,19 +418,32 @@ def do_add_eligible_people(*, actor, proposal: Proposal, award: str) -> list[Pro
     _editable(proposal)
     if not proposal.proposer_unit_id:
         raise ActionError("Chỉ hồ sơ của một đơn vị mới thêm được toàn bộ cán bộ đủ điều kiện.")
-    if award not in AWARD_NAMES:
-        raise ActionError("Danh hiệu, hình thức khen thưởng không hợp lệ.", field="award")
-    if "individual" not in AWARD_SUBJECTS[award]:
-        raise ActionError(f"{award_label(award)} không dành cho cá nhân.", field="award")
-    from thidua.history.batch import evaluate_people
+    # Every catalogue award (issue #19): a coded one adds the staff the batch finds eligible; one with
+    # no coded rule (manual appraisal, a province's award of another issuer) adds every staff member
+    # not yet named, each with the manual-appraisal blocker and its reason, for the council to sift.
+    from thidua.awards.selectors import recordable_entry
+    from thidua.rules.catalogue import awards_for
 
+    entry = recordable_entry(award or "", proposal.province, on=_evaluation_date(proposal))
+    if entry is None:
+        raise ActionError("Danh hiệu, hình thức khen thưởng không hợp lệ.", field="award")
+    award = entry.code
+    if "individual" not in (entry.subjects or ()):
+        raise ActionError(f"{award_label(award, proposal.province)} không dành cho cá nhân.", field="award")
     people = proposable_people(proposal)
-    rows = evaluate_people(people, proposal.year, awards=[award], on=_evaluation_date(proposal))
-    eligible = {row.pk for row in rows if row.outcomes.get(award) == "ELIGIBLE"}
     already = set(proposal.items.filter(award=award, person__isnull=False).values_list("person_id", flat=True))
-    new_ids = sorted(eligible - already)
-    if not new_ids:
-        raise ActionError(f"Không có thêm cán bộ nào của {proposal.proposer_unit.name} đủ điều kiện {award_label(award)} năm {proposal.year}.", field="award")
+    if award in awards_for("individual") and entry.has_rule:
+        from thidua.history.batch import evaluate_people
+
+        rows = evaluate_people(people, proposal.year, awards=[award], on=_evaluation_date(proposal))
+        eligible = {row.pk for row in rows if row.outcomes.get(award) == "ELIGIBLE"}
+        new_ids = sorted(eligible - already)
+        if not new_ids:
+            raise ActionError(f"Không có thêm cán bộ nào của {proposal.proposer_unit.name} đủ điều kiện {award_label(award)} năm {proposal.year}.", field="award")
+    else:
+        new_ids = sorted(set(people.values_list("pk", flat=True)) - already)
+        if not new_ids:
+            raise ActionError(f"Mọi cán bộ của {proposal.proposer_unit.name} đã có trong hồ sơ với {award_label(award, proposal.province)}.", field="award")
     if len(new_ids) + proposal.items.count() > MAX_BATCH_ITEMS:
         raise ActionError(f"Một hồ sơ có tối đa {MAX_BATCH_ITEMS} trường hợp.", field="award")
     ProposalItem.objects.bulk_create([

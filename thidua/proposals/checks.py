@@ -221,10 +221,10 @@ def check_item(item, proposal, on: dt.date, *, quota_counts: dict[str, tuple[int
     if item.award not in AWARD_CODES:
         # A catalogue entry without a coded rule (Huân chương Lao động hạng Nhất, a province's own
         # award…): manual appraisal with the catalogue's reason, never a guessed rule (issue #19).
-        from thidua.awards.selectors import catalogue_entry_for, manual_appraisal_reason
+        from thidua.awards.selectors import manual_appraisal_reason, recordable_entry
 
         reason = manual_appraisal_reason(item.award, proposal.province) or "Chưa có quy tắc xét tự động."
-        entry = catalogue_entry_for(item.award, proposal.province)
+        entry = recordable_entry(item.award, proposal.province)
         text = f"{award_label(item.award, proposal.province)}: {reason} Cấp quyết định thẩm định thủ công và ghi lý do."
         result = {"error": {"code": "manual_appraisal", "message": text, "field": None}}
         blockers = [{"code": "manual_appraisal", "kind": "MANUAL", "text": text, "citation": entry.citation if entry else ""}]

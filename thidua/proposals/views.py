@@ -41,6 +41,7 @@ from thidua.proposals.forms import (
 )
 from thidua.proposals.models import Appraisal, Decision, DecisionKind, DecisionRecipient, Proposal, ProposalAttachment, ProposalItem
 from thidua.rules import council
+from thidua.awards.selectors import award_label
 from thidua.rules.catalogue import AWARD_NAMES, AWARD_SUBJECTS
 from thidua.rules.proposals import EDITABLE_STATES, PROPOSAL_EVENTS, REASON_REQUIRED, ROLES, UNIT_HEAD_AWARDS, allowed_events, money_total_text, vnd
 
@@ -73,6 +74,19 @@ def _meetings_for(user):
 
 
 # ---------------------------------------------------------------- proposals
+
+def _batch_awards(proposal) -> list[tuple[str, str]]:
+    """Awards the "add staff" form offers: the unit head's own first, then every other catalogue award
+    for individuals the province sees (coded or manual, its own awards of other issuers), issue #19."""
+    from thidua.awards.selectors import catalogue_award_choices
+
+    head = [(code, AWARD_NAMES[code]) for code in UNIT_HEAD_AWARDS if "individual" in AWARD_SUBJECTS[code]]
+    seen = {code for code, _ in head}
+    return head + [(code, name) for code, name in catalogue_award_choices("individual", proposal.province) if code not in seen]
+
+
+# Order of an item's blockers on the dossier page: what stops it first.
+BLOCKER_ORDER = {"BLOCK": 0, "HOLD": 1, "MANUAL": 2}
 
 
 @access("registry.view")
@@ -185,6 +199,15 @@ def proposal_detail(request, uid):
         item.status = council.status(item.eligibility) if (item.eligibility or {}).get("outcome") else None
         item.status_label = council.STATUS_LABELS.get(item.status, "")
         item.status_badge = council.STATUS_BADGES.get(item.status, "")
+        # One outcome, one colour, the blocker first (issue #19): a blocking "Vướng" (no registration,
+        # a vote short of its threshold…) wins over the standards' "Đủ điều kiện".
+        item.blockers = sorted(item.blockers or [], key=lambda b: BLOCKER_ORDER.get(b.get("kind"), len(BLOCKER_ORDER)))
+        kinds = {b.get("kind") for b in item.blocking()}
+        if "BLOCK" in kinds and item.status != council.NOT_ELIGIBLE:
+            item.status, item.status_label, item.status_badge = "BLOCKED", "Vướng, chưa thể đề nghị", "off"
+        elif "HOLD" in kinds and item.status in (council.ELIGIBLE, council.ELIGIBLE_IF_CONFIRMED):
+            item.status = council.HOLD
+            item.status_label, item.status_badge = council.STATUS_LABELS[council.HOLD], council.STATUS_BADGES[council.HOLD]
         item.council_rows = list(item.council_confirmations.all())
     # Expected money: one payment per achievement period across the items (NĐ 152/2025 Điều 49).
     money, money_lines = proposal_money(proposal, items, today)
@@ -221,8 +244,7 @@ def proposal_detail(request, uid):
         "money_total_text": money_total_text(money.total_vnd, money.unknown_count) if money.lines else "",
         "money_on": today,
         # A unit's own year-end bình xét: add every eligible staff member at once.
-        "batch_awards": [(code, AWARD_NAMES[code]) for code in UNIT_HEAD_AWARDS if "individual" in AWARD_SUBJECTS[code]]
-        if can_edit and proposal.proposer_unit_id else [],
+        "batch_awards": _batch_awards(proposal) if can_edit and proposal.proposer_unit_id else [],
         "unit_decides": proposal.proposer_unit_id is not None and actions.unit_authority_refusal(proposal, [i.award for i in items]) is None,
     }
     return render(request, "proposals/proposal_detail.html", context)
@@ -266,7 +288,13 @@ def item_add_eligible(request, uid):
     else:
         blocked = sum(1 for item in added if item.blocking())
         waiting = sum(1 for item in added if council.status(item.eligibility or {}) == council.ELIGIBLE_IF_CONFIRMED)
-        text = f"Đã thêm {len(added)} cán bộ đủ điều kiện {AWARD_NAMES[award]} năm {proposal.year}."
+        name = award_label(added[0].award, proposal.province)
+        manual = [b for b in added[0].blockers or [] if b.get("kind") == "MANUAL"]
+        if manual:
+            messages.success(request, f"Đã thêm {len(added)} cán bộ để thẩm định thủ công {name} năm {proposal.year}: {manual[0]['text']} "
+                                      "Bỏ những người không được đề nghị trước khi gửi hồ sơ.")
+            return _back(proposal)
+        text = f"Đã thêm {len(added)} cán bộ đủ điều kiện {name} năm {proposal.year}."
         if waiting:
             text += f" {waiting} trường hợp chỉ đủ điều kiện nếu Hội đồng xác nhận các tiêu chuẩn định tính (ghi theo biên bản họp)."
         if blocked:

@@ -226,3 +226,17 @@ CATALOGUE_BY_CODE: dict[str, dict] = {entry["code"]: entry for entry in CATALOGU
 def catalogue_entry(code: str) -> dict | None:
     """The law's catalogue entry of ``code`` (evaluated or manual), or None."""
     return CATALOGUE_BY_CODE.get(code)
+
+
+# A province's own catalogue entry (an award of another issuer: a ministry, a sector, a mass
+# organisation) that is a Bằng khen stands, by its level, for the Bằng khen a criterion names as a
+# prerequisite: "Bằng khen của bộ, ban, ngành, tỉnh" (Luật Thi đua, khen thưởng 2022, Điều 72) is
+# BK_TINH. Whether it may serve as that basis is the entry's own `counts_as_basis` (issue #19).
+BASIS_BY_LEVEL = {"PROVINCE": "BK_TINH", "GOVERNMENT": "BK_TTG"}
+
+
+def basis_equivalent(kind: str, level: str, name: str) -> str | None:
+    """The prerequisite code a province's Bằng khen entry stands for, or None."""
+    if kind != FORM or not (name or "").strip().lower().startswith("bằng khen"):
+        return None
+    return BASIS_BY_LEVEL.get(level)

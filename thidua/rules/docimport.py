@@ -23,6 +23,7 @@ from thidua.rules.text import _TONE_RANK, _split_letter, fold, nfc
 # ------------------------------------------------------------------------------------------- names
 
 _TONE_DIGIT = {mark: str(rank) for mark, rank in _TONE_RANK.items() if mark}
+_UNIT_WORDS = ("chi bo ", "chi doan ", "chi hoi ", "chi cuc ", "chi nhanh ")
 _HONORIFICS = ("dong chi ", "d/c ", "d/c. ", "dc ", "ong ", "ba ", "anh ", "chi ")
 
 
@@ -59,6 +60,8 @@ def clean_name(value: str | None) -> tuple[str, str]:
         rest = " ".join(p for p in (extra.rstrip(") ").strip(), rest) if p)
     name = re.sub(r"^\s*\d+[.)]\s*", "", name).strip(" .,;:-–")
     folded = fold(name) + " "
+    if folded.startswith(_UNIT_WORDS):  # "Chi bộ Văn phòng" is a collective, not "Chị" Bộ Văn Phòng
+        return nfc(name), rest
     for prefix in _HONORIFICS:
         if folded.startswith(prefix) and len(name.split()) > len(prefix.split()) + 1:
             name = " ".join(name.split()[len(prefix.split()):])

@@ -65,6 +65,12 @@ Principles applied to every award (NĐ 152/2025 Điều 4; NĐ 98/2023 for earli
 - Ad hoc and thematic awards are no basis for a higher award (Điều 4(3)): a history award given
   as an object ``{"code": "BK_TINH", "type": "AD_HOC" | "MOVEMENT"}`` does not count as a
   prerequisite; a plain code string is a merit award.
+- Awards of other issuers (a province's catalogue entries, issue #19): an object may say
+  ``"counts_as": "BK_TINH" | "BK_TTG"`` (a Bằng khen of a ministry, sector or mass organisation is
+  a Bằng khen cấp bộ, ban, ngành, tỉnh), ``"basis": false`` (the catalogue entry does not count as a
+  basis for higher awards: ad hoc, sector, mass-organisation awards, domain-rules §3) and ``"name"``
+  (its name, for the explanation). An award with ``"basis": false`` never satisfies a prerequisite,
+  whatever its code; one with ``counts_as`` and no ``"basis": false`` satisfies the prerequisite it names.
 - One initiative, one use (CV 5007/BNV-TĐKT): an initiative or project whose ``used_for`` names
   another award is not counted. Reuse between successive emulation titles is UNCONFIRMED and off
   by default (param ``*.initiative_reuse_between_titles``).
@@ -167,7 +173,8 @@ class YearRecord:
     year: int
     rating: str | None = None
     titles: set[str] = field(default_factory=set)
-    awards: list[tuple[str, str]] = field(default_factory=list)  # (code, award type)
+    # (code, award type, prerequisite it counts as or None, counts as a basis, name or None)
+    awards: list[tuple[str, str, str | None, bool, str | None]] = field(default_factory=list)
     initiatives: list[dict] = field(default_factory=list)
     projects: list[dict] = field(default_factory=list)
     discipline: str | None = None
@@ -297,18 +304,26 @@ def _code_list(value, path: str) -> list[str]:
     return codes
 
 
-def _awards_received(value, path: str) -> list[tuple[str, str]]:
+BASIS_FORMS = ("BK_TINH", "BK_TTG")  # the commendation forms a criterion names as a prerequisite
+
+
+def _awards_received(value, path: str) -> list[tuple[str, str, str | None, bool, str | None]]:
     received = []
     for i, item in enumerate(_list(value, path)):
-        award_type = "MERIT"
+        award_type, counts_as, basis, name = "MERIT", None, True, None
         if isinstance(item, dict):
             code = item.get("code")
             award_type = _enum(item.get("type"), f"{path}[{i}].type", AWARD_TYPES, "loại hình khen thưởng") or "MERIT"
+            counts_as = _enum(item.get("counts_as"), f"{path}[{i}].counts_as", BASIS_FORMS, "hình thức được tính tương đương")
+            basis = _bool(item.get("basis"), f"{path}[{i}].basis", default=True)
+            name = item.get("name")
+            if name is not None and (not isinstance(name, str) or not name.strip()):
+                raise _bad(f"{path}[{i}].name", f"Trường “{path}[{i}].name” phải là tên hình thức khen thưởng.")
         else:
             code = item
         if not isinstance(code, str) or not code.strip():
             raise _bad(f"{path}[{i}]", f"Phần tử “{path}[{i}]” phải là mã hình thức khen thưởng.")
-        received.append((code.strip(), award_type))
+        received.append((code.strip(), award_type, counts_as, basis, name.strip() if name else None))
     return received
 
 
@@ -765,10 +780,20 @@ def _merit_form_years(case: Case, code: str) -> tuple[list[int], list[int]]:
     """Years in which ``code`` was received: (counting as merit, ad hoc/thematic ones that do not count)."""
     merit, other = [], []
     for record in case.years.values():
-        for award, award_type in record.awards:
-            if award == code:
-                (other if award_type in NON_PREREQUISITE_TYPES else merit).append(record.year)
+        for award, award_type, counts_as, basis, _ in record.awards:
+            if award == code or counts_as == code:
+                (other if award_type in NON_PREREQUISITE_TYPES or not basis else merit).append(record.year)
     return sorted(set(merit)), sorted(set(other))
+
+
+def _not_basis(case: Case, code: str) -> list[tuple[int, str]]:
+    """(year, name) of the awards standing for ``code`` whose catalogue entry is no basis for higher awards."""
+    found = []
+    for record in case.years.values():
+        for award, award_type, counts_as, basis, name in record.awards:
+            if (award == code or counts_as == code) and not basis and award_type not in NON_PREREQUISITE_TYPES:
+                found.append((record.year, name or award))
+    return sorted(set(found))
 
 
 def _prior_form_check(
@@ -785,7 +810,14 @@ def _prior_form_check(
     span = f"{_n2(len(window))} năm xét ({_years(window)})"
     if basis:
         where = f"trước thời gian {span}" if after else "trước thời điểm đề nghị"
-        return _check(code, True, _with_note(f"Đã được tặng {name} năm {basis[-1]}, {where}", extra), citation, **extra)
+        given = name
+        record = case.years.get(basis[-1])
+        if record is not None and not any(a[0] == form and a[1] not in NON_PREREQUISITE_TYPES and a[3] for a in record.awards):
+            # Reached through an award of another issuer that its catalogue entry counts as this form.
+            other_name = next((a[4] or a[0] for a in record.awards if a[2] == form and a[3]), None)
+            if other_name:
+                given = f"{other_name} (tính như {name})"
+        return _check(code, True, _with_note(f"Đã được tặng {given} năm {basis[-1]}, {where}", extra), citation, **extra)
     if merit:
         text = (
             f"{name} năm {_years(merit)} nằm trong thời gian {span}; thời gian {_n2(len(window))} năm "
@@ -793,10 +825,18 @@ def _prior_form_check(
         )
         return _check(code, False, _with_note(text, extra), citation, **extra)
     if other:
-        text = (
-            f"{name} năm {_years(other)} là khen thưởng đột xuất hoặc theo chuyên đề, không làm căn cứ đề nghị "
-            f"khen thưởng mức cao hơn ({rules.principle('ad_hoc_not_prerequisite')}); chưa có {name} theo công trạng"
-        )
+        foreign = _not_basis(case, form)
+        if foreign and len(foreign) == len(other):
+            listed = "; ".join(f"{what} năm {year}" for year, what in foreign)
+            text = (
+                f"{listed}: danh mục khen thưởng ghi không tính làm căn cứ đề nghị khen thưởng mức cao hơn "
+                f"(khen thưởng của ngành, đoàn thể, đột xuất hoặc theo chuyên đề); chưa có {name} theo công trạng"
+            )
+        else:
+            text = (
+                f"{name} năm {_years(other)} là khen thưởng đột xuất hoặc theo chuyên đề, không làm căn cứ đề nghị "
+                f"khen thưởng mức cao hơn ({rules.principle('ad_hoc_not_prerequisite')}); chưa có {name} theo công trạng"
+            )
         return _check(code, False, _with_note(text, extra), citation, **extra)
     before = f"trước thời gian {span}" if after else f"đến năm {case.year}"
     return _check(code, False, _with_note(f"Chưa được tặng {name} {before}", extra), citation, **extra)

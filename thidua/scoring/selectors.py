@@ -102,7 +102,8 @@ def sheet_roles(user, sheet: ScoreSheet) -> set[str]:
 
     def province_wide(action: str, only: frozenset | None = None) -> bool:
         return any(
-            g.unit_id is None and g.bloc_id is None and (province_id in g.province_ids or unit_province_id in g.province_ids)
+            g.unit_id is None and g.bloc_id is None and g.council_id is None
+            and (province_id in g.province_ids or unit_province_id in g.province_ids)
             and (only is None or g.role in only)
             for g in scope.grants_for(action)
         )
@@ -145,7 +146,8 @@ def sees_every_sheet(user, round_: ScoringRound) -> bool:
     if scope.is_admin:
         return True
     province_id = round_.province_id
-    if any(g.unit_id is None and g.bloc_id is None and province_id in g.province_ids for g in scope.grants_for("scoring.review")):
+    if any(g.unit_id is None and g.bloc_id is None and g.council_id is None and province_id in g.province_ids
+           for g in scope.grants_for("scoring.review")):
         return True
     if round_.bloc_year.bloc_id in scope.bloc_ids_for("scoring.review") | scope.bloc_ids_for("scoring.publish"):
         return True

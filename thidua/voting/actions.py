@@ -109,13 +109,15 @@ def result_digest(result: dict) -> str:
 
 
 def _scope_kwargs(poll_or_council) -> dict:
-    """The province, unit and block that decide who may manage a poll or a council."""
+    """The province, unit, block and council that decide who may manage a poll or a council
+    (a role granted on the council itself — its secretary, say — reaches it and its polls)."""
     if isinstance(poll_or_council, Council):
-        return {"province": poll_or_council.province_id, "unit": poll_or_council.unit_id, "bloc": poll_or_council.bloc_id}
+        return {"province": poll_or_council.province_id, "unit": poll_or_council.unit_id, "bloc": poll_or_council.bloc_id,
+                "council": poll_or_council.pk}
     poll = poll_or_council
     unit = poll.council.unit_id if poll.council_id else None
     bloc = poll.bloc_year.bloc_id if poll.bloc_year_id else (poll.council.bloc_id if poll.council_id else None)
-    return {"province": poll.province_id, "unit": unit, "bloc": bloc}
+    return {"province": poll.province_id, "unit": unit, "bloc": bloc, "council": poll.council_id}
 
 
 def _locked_poll(poll: Poll) -> Poll:
