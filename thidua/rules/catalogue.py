@@ -129,7 +129,7 @@ _BASE_AUTHORITY = (
 )
 _BASE_CITATION = f"{LAW}, Điều 80; Nghị định 129/2025/NĐ-CP, Điều 59"
 _ARMED = "Danh hiệu của lực lượng vũ trang (Bộ Quốc phòng, Bộ Công an quyết định, Điều 80 khoản 5): ngoài phạm vi xét của tỉnh; "
-_UNVERIFIED = "tiêu chuẩn chưa được xác minh trong văn bản (domain-rules §9)"
+_UNVERIFIED = "tiêu chuẩn chưa được xác minh trong văn bản"
 
 
 def _entry(code, kind, subjects, level, authority, categories, citation, evidence, has_rule=False, manual_reason="",
@@ -183,7 +183,7 @@ CATALOGUE: tuple[dict, ...] = (
            manual_reason=_ARMED + "trong lịch sử thành tích được tính như Tập thể lao động tiên tiến."),
     _entry("XA_TIEU_BIEU", TITLE, (COLLECTIVE,), "PROVINCE", "Cấp tỉnh (thẩm quyền chưa xác minh)", ("MERIT",),
            f"{LAW}, Điều 20; Nghị định 152/2025/NĐ-CP, Điều 50 khoản 2 điểm c", "L", name="Xã, phường, đặc khu tiêu biểu",
-           manual_reason="Tiêu chuẩn và thẩm quyền chưa được xác minh (domain-rules §3.2 mục 5): thẩm định thủ công.",
+           manual_reason="Tiêu chuẩn và thẩm quyền chưa được xác minh trong văn bản: thẩm định thủ công.",
            effective_from="2025-07-01"),
     _entry("THON_VH", TITLE, (COLLECTIVE,), "BASE", "Chủ tịch UBND cấp xã", ("MERIT",),
            f"{LAW}, Điều 20; Nghị định 129/2025/NĐ-CP, Điều 59", "L", name="Thôn, tổ dân phố văn hóa",
