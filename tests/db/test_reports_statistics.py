@@ -149,4 +149,6 @@ def test_api_lists_definitions_and_computes_tables_in_scope(world, data, client_
     assert next(r for r in unit_table["rows"] if r["key"] == "total")["values"][-1] == 5
     assert client.get("/api/v1/reports/statistics/TK99", {"year": YEAR}).status_code == 404
     bad = client.get("/api/v1/reports/statistics/TK01", {"year": 1800})
-    assert bad.status_code == 422 and "Năm phải" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "year" and "1945" in bad.json()["error"]["message"]
+    early = client.get("/api/v1/reports/statistics/TK01", {"year": 1990})  # a year, but before any statistics
+    assert early.status_code == 422 and "Năm phải" in early.json()["error"]["message"]

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 
 from thidua.api.auth import requires
+from thidua.api.params import year_query
 from thidua.api.registry import ErrorOut, _user
 from thidua.core.errors import ActionError
 from thidua.reports import selectors
@@ -27,7 +28,7 @@ ERRORS: Dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class ItemOut(Schema):
+class StatisticsItemOut(Schema):
     key: str
     label: str
     where: Dict[str, List[str]]
@@ -44,11 +45,11 @@ class DefinitionOut(Schema):
     basis: str
     period: str
     filters: Dict[str, List[str]]
-    rows: List[ItemOut]
-    columns: List[ItemOut]
+    rows: List[StatisticsItemOut]
+    columns: List[StatisticsItemOut]
 
 
-class RowOut(Schema):
+class StatisticsRowOut(Schema):
     key: str
     label: str
     values: List[int]
@@ -72,7 +73,7 @@ class TableOut(Schema):
     scope: str
     explanation: str
     columns: List[ColumnOut]
-    rows: List[RowOut]
+    rows: List[StatisticsRowOut]
 
 
 class RecordOut(Schema):
@@ -129,14 +130,14 @@ def _definition(code: str, year: int) -> core.Definition:
 @router.get("/reports/statistics/definitions", response={200: List[DefinitionOut], **ERRORS}, url_name="statistics_definitions",
             summary="Các biểu thống kê áp dụng cho một năm (định nghĩa dạng dữ liệu: dòng, cột, bộ lọc, căn cứ)")
 @requires("registry.view")
-def statistics_definitions(request, year: Optional[int] = None):
+def statistics_definitions(request, year: Optional[int] = year_query()):
     return [_definition_out(d) for d in core.definitions_for_year(_year(year))]
 
 
 @router.get("/reports/statistics/{code}", response={200: TableOut, **ERRORS}, url_name="statistics_table",
             summary="Tính một biểu thống kê trong phạm vi của người gọi")
 @requires("registry.view")
-def statistics_table(request, code: str, year: Optional[int] = None, province: Optional[UUID] = None):
+def statistics_table(request, code: str, year: Optional[int] = year_query(), province: Optional[UUID] = None):
     picked = _picked(request, province, year)
     definition = _definition(code, picked.year)
     table = compute_table(picked.scope, picked.year, definition)
@@ -147,7 +148,7 @@ def statistics_table(request, code: str, year: Optional[int] = None, province: O
 @router.get("/reports/statistics/{code}/records", response={200: RecordsOut, **ERRORS}, url_name="statistics_records",
             summary="Các trường hợp được đếm ở một ô của biểu (dòng, cột)")
 @requires("registry.view")
-def statistics_records(request, code: str, row: str, column: str, year: Optional[int] = None, province: Optional[UUID] = None,
+def statistics_records(request, code: str, row: str, column: str, year: Optional[int] = year_query(), province: Optional[UUID] = None,
                        limit: int = 100, offset: int = 0):
     if not 1 <= limit <= 500 or offset < 0:
         raise ActionError("limit từ 1 đến 500, offset không âm.", field="limit")
