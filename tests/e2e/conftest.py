@@ -98,3 +98,19 @@ def shots(tmp_path):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def _law_catalogue(request):
+    """The law's award catalogue, as every real database holds it (data migration + demo loader).
+
+    A browser test's database is emptied after each test (transactional), which also empties the
+    rows the data migration wrote; pickers built from the catalogue would then be empty for every
+    browser test but the first one of a run.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from thidua.awards.sync import sync_catalogue
+
+    sync_catalogue()
