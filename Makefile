@@ -52,7 +52,8 @@ pgbouncer-up: pg-up
 	@printf '[databases]\n* = host=127.0.0.1 port=5432\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = $(PGBOUNCER_PORT)\nauth_type = trust\nauth_file = $(PGBOUNCER_DIR)/users.txt\npool_mode = transaction\nmax_client_conn = 400\ndefault_pool_size = 20\nignore_startup_parameters = extra_float_digits,options\nlogfile = $(PGBOUNCER_DIR)/pgbouncer.log\npidfile = $(PGBOUNCER_DIR)/pgbouncer.pid\nunix_socket_dir =\n' > $(PGBOUNCER_DIR)/pgbouncer.ini
 	@printf '"postgres" ""\n' > $(PGBOUNCER_DIR)/users.txt
 	@chown postgres $(PGBOUNCER_DIR)/*
-	@if [ -f $(PGBOUNCER_DIR)/pgbouncer.pid ]; then kill $$(cat $(PGBOUNCER_DIR)/pgbouncer.pid) 2>/dev/null; sleep 1; fi
+	@if [ -f $(PGBOUNCER_DIR)/pgbouncer.pid ]; then pid=$$(cat $(PGBOUNCER_DIR)/pgbouncer.pid); kill $$pid 2>/dev/null; \
+	  for i in $$(seq 1 40); do kill -0 $$pid 2>/dev/null || break; sleep 0.25; done; fi
 	@$$(command -v pgbouncer || echo /usr/sbin/pgbouncer) -d -u postgres $(PGBOUNCER_DIR)/pgbouncer.ini
 	@for i in $$(seq 1 20); do pg_isready -h 127.0.0.1 -p $(PGBOUNCER_PORT) -q && break; sleep 0.5; done
 
